@@ -1,0 +1,41 @@
+package io.idgraph.cli;
+
+import io.idgraph.config.BadInputException;
+import io.idgraph.job.OutputLockedException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the idgraph command line: {@code idgraph run|generate|evaluate ...}. */
+@Command(
+    name = "idgraph",
+    mixinStandardHelpOptions = true,
+    version = "idgraph 0.1.0",
+    description = "Nightly identity resolution on Apache Spark with Delta Lake outputs.",
+    subcommands = {RunCommand.class, GenerateCommand.class, EvaluateCommand.class})
+public final class IdgraphCli {
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs a command line and returns its exit code, without exiting (tests call this). */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new IdgraphCli());
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          if (ex instanceof BadInputException) {
+            commandLine.getErr().println("idgraph: " + ex.getMessage());
+            return ExitCodes.BAD_CONFIG_OR_INPUT;
+          }
+          if (ex instanceof OutputLockedException) {
+            commandLine.getErr().println("idgraph: " + ex.getMessage());
+            return ExitCodes.LOCKED;
+          }
+          commandLine.getErr().println("idgraph: run failed: " + ex);
+          ex.printStackTrace(commandLine.getErr());
+          return ExitCodes.RUN_FAILED;
+        });
+    cli.setExitCodeExceptionMapper(ex -> ExitCodes.BAD_CONFIG_OR_INPUT);
+    return cli.execute(args);
+  }
+}

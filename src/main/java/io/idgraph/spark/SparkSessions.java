@@ -1,0 +1,34 @@
+package io.idgraph.spark;
+
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the SparkSession idgraph runs in. Under spark-submit the master and cluster settings come from
+ * spark-submit and are left alone; started from the repository (no {@code spark.master} set) it is an
+ * embedded {@code local[*]} session bound to 127.0.0.1 with the UI off. Delta's SQL extension and
+ * catalog are always installed, and the session time zone is UTC so that timestamps without an offset
+ * mean UTC everywhere.
+ */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  public static SparkSession getOrCreate(String appName, Map<String, String> extraConf) {
+    SparkConf conf = new SparkConf();
+    if (!conf.contains("spark.master")) {
+      conf.setMaster("local[*]");
+      conf.set("spark.driver.host", "127.0.0.1");
+      conf.set("spark.driver.bindAddress", "127.0.0.1");
+      conf.set("spark.ui.enabled", "false");
+      conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+    }
+    conf.setAppName(appName);
+    conf.set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
+    conf.set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    conf.set("spark.sql.session.timeZone", "UTC");
+    conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+    extraConf.forEach(conf::set);
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+}
