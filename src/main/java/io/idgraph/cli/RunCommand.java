@@ -1,13 +1,92 @@
 package io.idgraph.cli;
 
+import io.idgraph.config.BadInputException;
+import io.idgraph.config.ConfigLoader;
+import io.idgraph.config.HashKeys;
+import io.idgraph.config.HashKeys.HashKey;
+import io.idgraph.config.LoadedConfig;
+import io.idgraph.config.SourceConfig;
+import io.idgraph.job.NightlyRun;
+import io.idgraph.job.RunContext;
+import io.idgraph.quality.RunMetrics;
+import io.idgraph.quality.RunSummary;
+import io.idgraph.source.SourceRegistry;
+import io.idgraph.spark.SparkSessions;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** Placeholder, replaced by the real command. */
-@Command(name = "run", description = "Not built yet.")
+/**
+ * {@code idgraph run}: the nightly job. The config, the hashing key and local input files are checked
+ * before Spark starts; any problem is one line naming the file and key, exit code 2.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Run the nightly identity-resolution job: sources in, Delta tables out.")
 public final class RunCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", required = true, description = "Job config (YAML).")
+  Path config;
+
+  @Option(
+      names = "--input",
+      description = "Root that relative source paths resolve against (default: current folder).")
+  String input = ".";
+
+  @Option(names = "--output", required = true, description = "Folder (or URI) of the Delta tables.")
+  String output;
+
   @Override
   public Integer call() {
-    throw new UnsupportedOperationException("run is not built yet");
+    LoadedConfig loaded = new ConfigLoader(System.getenv()).load(config);
+    SourceRegistry registry = SourceRegistry.discover();
+    registry.validate(loaded);
+    HashKey key = HashKeys.resolve(loaded, System.getenv());
+    if (key.demo()) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "idgraph: warning: hashing with the public demo key from "
+                  + key.origin()
+                  + "; set "
+                  + HashKeys.ENV_VAR
+                  + " for real data");
+    }
+    String inputRoot = absoluteIfLocal(input);
+    String outputRoot = absoluteIfLocal(output);
+    checkLocalInputs(loaded, inputRoot);
+
+    SparkSession spark = SparkSessions.getOrCreate("idgraph run", loaded.job().spark().conf());
+    RunMetrics metrics =
+        new NightlyRun(spark, loaded, key, registry).run(RunContext.start(inputRoot, outputRoot));
+    spec.commandLine().getOut().print(RunSummary.format(metrics, outputRoot));
+    spec.commandLine().getOut().flush();
+    return ExitCodes.OK;
+  }
+
+  private static String absoluteIfLocal(String path) {
+    return path.contains("://") ? path : Path.of(path).toAbsolutePath().normalize().toString();
+  }
+
+  /** Fails before Spark starts when a plain local source file is missing. */
+  private static void checkLocalInputs(LoadedConfig loaded, String inputRoot) {
+    for (SourceConfig source : loaded.job().sources()) {
+      if (source.path() == null) {
+        continue;
+      }
+      String path = LoadedConfig.resolveSourcePath(inputRoot, source.path());
+      boolean plainLocal = !path.contains("://") && !path.matches(".*[*?\\[{].*");
+      if (plainLocal && !Files.exists(Path.of(path))) {
+        throw new BadInputException(
+            "Cannot read source '" + source.name() + "': no file at " + path);
+      }
+    }
   }
 }

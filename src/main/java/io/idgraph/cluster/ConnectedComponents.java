@@ -1,0 +1,21 @@
+package io.idgraph.cluster;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Connected components of an undirected graph given as edges. Implementations must give every vertex
+ * that appears in an edge the smallest vertex id of its component, so that different algorithms give
+ * identical, comparable answers.
+ */
+public interface ConnectedComponents {
+
+  /**
+   * @param edges columns {@code src}, {@code dst} (longs); duplicates and both directions allowed
+   * @return columns {@code vertex_id}, {@code component} (longs), one row per vertex in the edges
+   */
+  Dataset<Row> components(Dataset<Row> edges);
+
+  /** Frees whatever the algorithm cached; called by the owner once the result is materialized. */
+  default void release() {}
+}

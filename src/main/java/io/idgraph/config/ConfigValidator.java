@@ -1,0 +1,79 @@
+package io.idgraph.config;
+
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks that hold for every config, whatever its connectors: source names, regions, link types,
+ * numbers in range. Connector-specific keys are checked by each connector (see
+ * io.idgraph.source.SourceRegistry). Every message names the file and the key.
+ */
+public final class ConfigValidator {
+  private static final Pattern SOURCE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+  private static final Pattern EXTERNAL_SYSTEM = Pattern.compile("external_id:[a-z0-9_]+");
+  private static final Set<String> LINK_TYPES =
+      Set.of("email", "phone", "user_id", "anonymous_id", "device_id", "push_endpoint", "external_id");
+  private static final Set<String> ALGORITHMS = Set.of("graphx");
+
+  private final Path file;
+
+  public ConfigValidator(Path file) {
+    this.file = file;
+  }
+
+  public void validate(JobConfig job) {
+    if (job.sources().isEmpty()) {
+      throw error("sources", "at least one source is required");
+    }
+    Set<String> names = new HashSet<>();
+    List<SourceConfig> sources = job.sources();
+    for (int i = 0; i < sources.size(); i++) {
+      SourceConfig s = sources.get(i);
+      String at = "sources[" + i + "]";
+      if (s.name() == null) {
+        throw error(at + ".name", "is required");
+      }
+      if (!SOURCE_NAME.matcher(s.name()).matches()) {
+        throw error(
+            at + ".name", "'" + s.name() + "' must be lower-case letters, digits and _");
+      }
+      if (!names.add(s.name())) {
+        throw error(at + ".name", "'" + s.name() + "' is used by two sources");
+      }
+      if (s.type() == null) {
+        throw error(at + ".type", "is required");
+      }
+      if (s.defaultRegion() != null && !isRegion(s.defaultRegion())) {
+        throw error(
+            at + ".default_region",
+            "'" + s.defaultRegion() + "' is not an ISO 3166 alpha-2 region code (e.g. US, DE, GB)");
+      }
+    }
+    for (String type : job.graph().linkTypes()) {
+      if (!LINK_TYPES.contains(type) && !EXTERNAL_SYSTEM.matcher(type).matches()) {
+        throw error(
+            "graph.link_types",
+            "'" + type + "' is not a linkable identifier type (one of " + LINK_TYPES + ")");
+      }
+    }
+    if (!ALGORITHMS.contains(job.graph().algorithm())) {
+      throw error(
+          "graph.algorithm", "'" + job.graph().algorithm() + "' is not one of " + ALGORITHMS);
+    }
+    if (job.history().reversibleDays() < 1) {
+      throw error("history.reversible_days", "must be at least 1");
+    }
+  }
+
+  public static boolean isRegion(String code) {
+    return PhoneNumberUtil.getInstance().getSupportedRegions().contains(code);
+  }
+
+  public BadInputException error(String key, String problem) {
+    return new BadInputException("Bad config " + file + ": key '" + key + "' " + problem);
+  }
+}

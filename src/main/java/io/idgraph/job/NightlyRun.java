@@ -1,0 +1,233 @@
+package io.idgraph.job;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.idgraph.cluster.ConnectedComponents;
+import io.idgraph.cluster.GraphXConnectedComponents;
+import io.idgraph.cluster.ProfileAssignment;
+import io.idgraph.config.HashKeys.HashKey;
+import io.idgraph.config.JobConfig;
+import io.idgraph.config.LoadedConfig;
+import io.idgraph.config.SourceConfig;
+import io.idgraph.graph.DeterministicEdges;
+import io.idgraph.normalize.EmailOptions;
+import io.idgraph.normalize.IdentifierHasher;
+import io.idgraph.normalize.IdentifierNormalizer;
+import io.idgraph.normalize.RecordNormalizer;
+import io.idgraph.normalize.RejectReason;
+import io.idgraph.profile.ProfileTables;
+import io.idgraph.quality.MetricsTable;
+import io.idgraph.quality.RunMetrics;
+import io.idgraph.quality.RunMetrics.SourceCounts;
+import io.idgraph.schema.Cols;
+import io.idgraph.sink.DeltaSink;
+import io.idgraph.sink.OutputTables;
+import io.idgraph.source.SourceBatch;
+import io.idgraph.source.SourceRegistry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The nightly job, and the only class that sequences stages: read sources → normalize and hash →
+ * deterministic graph → connected components → profiles and history → Delta tables → metrics. Every
+ * source is opened (files found, columns checked) before anything is written, so bad input leaves the
+ * output untouched. Each stage runs under a Spark job group named after it, so the Spark UI reads like
+ * the pipeline, and every Dataset it persists is unpersisted in {@code finally}.
+ */
+public final class NightlyRun {
+  private final SparkSession spark;
+  private final LoadedConfig config;
+  private final HashKey key;
+  private final SourceRegistry registry;
+  private final List<Dataset<Row>> persisted = new ArrayList<>();
+  private final Map<String, Double> stageSeconds = new LinkedHashMap<>();
+
+  public NightlyRun(
+      SparkSession spark, LoadedConfig config, HashKey key, SourceRegistry registry) {
+    this.spark = spark;
+    this.config = config;
+    this.key = key;
+    this.registry = registry;
+  }
+
+  public RunMetrics run(RunContext ctx) {
+    JobConfig job = config.job();
+    spark.conf().set("spark.databricks.delta.commitInfo.userMetadata", ctx.runId());
+    ConnectedComponents algorithm = new GraphXConnectedComponents();
+    try (OutputLock lock =
+        OutputLock.acquire(ctx.outputRoot(), ctx.runId(), spark.sparkContext().hadoopConfiguration())) {
+      // Read: opening every source checks files and columns before any output is touched.
+      List<SourceBatch> batches = new ArrayList<>();
+      stage(
+          "open-sources",
+          () -> {
+            for (SourceConfig source : job.sources()) {
+              String path = LoadedConfig.resolveSourcePath(ctx.inputRoot(), source.path());
+              batches.add(registry.get(source.type()).read(spark, source, path));
+            }
+            return null;
+          });
+      Dataset<Row> raw = batches.get(0).records();
+      Dataset<Row> wholeRowsRejected = batches.get(0).rejected();
+      for (SourceBatch b : batches.subList(1, batches.size())) {
+        raw = raw.unionByName(b.records());
+        wholeRowsRejected = wholeRowsRejected.unionByName(b.rejected());
+      }
+
+      RecordNormalizer normalizer =
+          new RecordNormalizer(
+              new IdentifierNormalizer(new EmailOptions(job.normalize().emailStripPlusTag())),
+              new IdentifierHasher(key.bytes()));
+      RecordNormalizer.Normalized normalized = normalizer.apply(raw);
+      Dataset<Row> records = persist(normalized.records());
+      Dataset<Row> rejected =
+          persist(wholeRowsRejected.unionByName(normalized.rejected()).withColumn(Cols.RUN_ID, lit(ctx.runId())));
+      stage("normalize", () -> records.count() + rejected.count());
+
+      Dataset<Row> anchored = DeterministicEdges.withAnchors(records, job.graph());
+      Dataset<Row> edges =
+          persist(DeterministicEdges.aggregate(DeterministicEdges.recordEdges(anchored), ctx.runId()));
+      long edgeCount = stage("graph", edges::count);
+
+      Dataset<Row> components =
+          persist(
+              algorithm.components(
+                  edges.select(
+                      DeterministicEdges.vertexId(col(Cols.SRC_HASH)).as(Cols.SRC),
+                      DeterministicEdges.vertexId(col(Cols.DST_HASH)).as(Cols.DST))));
+      stage("components", components::count);
+
+      Dataset<Row> assigned = persist(ProfileAssignment.assign(anchored, components));
+      Dataset<Row> links = persist(ProfileTables.identityLinks(assigned, ctx.runId()));
+      Dataset<Row> profiles = persist(ProfileTables.profiles(assigned, links, ctx.runId()));
+      Dataset<Row> merges =
+          persist(
+              ProfileTables.mergeHistory(
+                  assigned, ctx.runId(), ctx.startedAt(), job.history().reversibleDays()));
+      stage("profiles", () -> profiles.count() + merges.count());
+
+      DeltaSink sink = new DeltaSink(spark, ctx.outputRoot(), ctx.runId());
+      stage(
+          "write",
+          () -> {
+            sink.replace(OutputTables.PROFILES, profiles);
+            sink.replace(OutputTables.IDENTITY_LINKS, links);
+            sink.replace(
+                OutputTables.RECORD_PROFILES, ProfileTables.recordProfiles(assigned, ctx.runId()));
+            sink.replace(OutputTables.IDENTITY_EDGES, edges);
+            sink.append(OutputTables.MERGE_HISTORY, merges);
+            sink.append(OutputTables.REJECTED_RECORDS, rejected);
+            return null;
+          });
+
+      long metricsStart = System.nanoTime();
+      RunMetrics metrics =
+          metrics(ctx, records, rejected, links, profiles, merges, edgeCount, metricsStart);
+      sink.append(OutputTables.RUN_METRICS, MetricsTable.of(spark, metrics));
+      return metrics;
+    } finally {
+      spark.sparkContext().clearJobGroup();
+      algorithm.release();
+      persisted.forEach(Dataset::unpersist);
+      spark.conf().unset("spark.databricks.delta.commitInfo.userMetadata");
+    }
+  }
+
+  private Dataset<Row> persist(Dataset<Row> ds) {
+    Dataset<Row> p = ds.persist(StorageLevel.MEMORY_AND_DISK());
+    persisted.add(p);
+    return p;
+  }
+
+  private <T> T stage(String name, Supplier<T> body) {
+    spark.sparkContext().setJobGroup(name, "idgraph: " + name, false);
+    long start = System.nanoTime();
+    try {
+      return body.get();
+    } finally {
+      stageSeconds.merge(name, (System.nanoTime() - start) / 1e9, Double::sum);
+    }
+  }
+
+  private RunMetrics metrics(
+      RunContext ctx,
+      Dataset<Row> records,
+      Dataset<Row> rejected,
+      Dataset<Row> links,
+      Dataset<Row> profiles,
+      Dataset<Row> merges,
+      long edgeCount,
+      long metricsStart) {
+    spark.sparkContext().setJobGroup("metrics", "idgraph: metrics", false);
+    Map<String, Long> accepted = new HashMap<>();
+    for (Row r : records.groupBy(Cols.SOURCE).count().collectAsList()) {
+      accepted.put(r.getString(0), r.getLong(1));
+    }
+    Map<String, Map<String, Long>> rejectedBySource = new HashMap<>();
+    Map<String, Long> byReason = new TreeMap<>();
+    for (Row r : rejected.groupBy(Cols.SOURCE, Cols.REASON).count().collectAsList()) {
+      rejectedBySource
+          .computeIfAbsent(r.getString(0), s -> new HashMap<>())
+          .put(r.getString(1), r.getLong(2));
+      byReason.merge(r.getString(1), r.getLong(2), Long::sum);
+    }
+    List<SourceCounts> sources = new ArrayList<>();
+    for (SourceConfig s : config.job().sources()) {
+      Map<String, Long> reasons = rejectedBySource.getOrDefault(s.name(), Map.of());
+      long whole =
+          reasons.getOrDefault(RejectReason.MALFORMED_ROW.name(), 0L)
+              + reasons.getOrDefault(RejectReason.INVALID_JSON.name(), 0L)
+              + reasons.getOrDefault(RejectReason.MISSING_RECORD_ID.name(), 0L);
+      long duplicates = reasons.getOrDefault(RejectReason.DUPLICATE_SUPERSEDED.name(), 0L);
+      long values = reasons.values().stream().mapToLong(Long::longValue).sum() - whole - duplicates;
+      long acc = accepted.getOrDefault(s.name(), 0L);
+      sources.add(new SourceCounts(s.name(), acc + whole + duplicates, acc, whole, duplicates, values));
+    }
+    Map<String, Long> idsByType = new TreeMap<>();
+    for (Row r :
+        links.groupBy(Cols.ID_TYPE).agg(countDistinct(Cols.ID_HASH)).collectAsList()) {
+      idsByType.put(r.getString(0), r.getLong(1));
+    }
+    Map<String, Long> byState = new TreeMap<>();
+    long profileCount = 0;
+    for (Row r : profiles.groupBy(Cols.STATE).count().collectAsList()) {
+      byState.put(r.getString(0), r.getLong(1));
+      profileCount += r.getLong(1);
+    }
+    List<Row> largest =
+        profiles
+            .orderBy(col(Cols.RECORD_COUNT).desc(), col(Cols.PROFILE_ID))
+            .select(Cols.PROFILE_ID, Cols.RECORD_COUNT)
+            .limit(1)
+            .collectAsList();
+    long entities = records.select(Cols.ENTITY).distinct().count();
+    long mergeCount = merges.count();
+    stageSeconds.put("metrics", (System.nanoTime() - metricsStart) / 1e9);
+    return new RunMetrics(
+        ctx.runId(),
+        ctx.startedAt(),
+        Instant.now(),
+        sources,
+        idsByType,
+        byState,
+        profileCount,
+        mergeCount,
+        largest.isEmpty() ? 0 : largest.get(0).getLong(1),
+        largest.isEmpty() ? null : largest.get(0).getString(0),
+        edgeCount,
+        entities,
+        entities == 0 ? 0.0 : (entities - profileCount) / (double) entities,
+        byReason,
+        new LinkedHashMap<>(stageSeconds));
+  }
+}

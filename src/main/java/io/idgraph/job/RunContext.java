@@ -1,0 +1,21 @@
+package io.idgraph.job;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Identity of one run: its id (sortable by start time, unique across machines), when it started, and
+ * where it reads and writes.
+ */
+public record RunContext(String runId, Instant startedAt, String inputRoot, String outputRoot) {
+  private static final DateTimeFormatter ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  public static RunContext start(String inputRoot, String outputRoot) {
+    Instant now = Instant.now();
+    String suffix = String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+    return new RunContext("run_" + ID_TIME.format(now) + "_" + suffix, now, inputRoot, outputRoot);
+  }
+}

@@ -1,0 +1,163 @@
+package io.idgraph.profile;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.idgraph.normalize.IdType;
+import io.idgraph.schema.Cols;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Builds the profile-level output tables from records that carry their profile id. Pure functions; the
+ * column sets match {@link io.idgraph.sink.OutputTables}.
+ *
+ * <p>Survivorship (for now): each trait takes the most recent non-empty value among the profile's
+ * records; records without a time count as oldest; ties go to the greater value so the choice is
+ * deterministic. State: {@code known} when the profile holds an identifier that names a person (email,
+ * phone, user id, external id), {@code anonymous} when it holds only anonymous ids, device ids or push
+ * endpoints, {@code unified} when it holds both (a known person with anonymous history).
+ */
+public final class ProfileTables {
+  public static final List<String> TRAITS =
+      List.of(Cols.FIRST_NAME, Cols.LAST_NAME, Cols.COMPANY, Cols.CITY, Cols.COUNTRY);
+
+  private static final String ID = Cols.INTERNAL_PREFIX + "id";
+  private static final String PID = Cols.INTERNAL_PREFIX + "profile_id";
+
+  private ProfileTables() {}
+
+  /** source, record_id, profile_id, event_time, run_id: every accepted record exactly once. */
+  public static Dataset<Row> recordProfiles(Dataset<Row> records, String runId) {
+    return records.select(
+        col(Cols.SOURCE),
+        col(Cols.RECORD_ID),
+        col(Cols.PROFILE_ID),
+        col(Cols.EVENT_TIME),
+        col(Cols.SIGNALS),
+        lit(runId).as(Cols.RUN_ID));
+  }
+
+  /** One row per identifier of a profile, with when and where it was seen. */
+  public static Dataset<Row> identityLinks(Dataset<Row> records, String runId) {
+    return records
+        .select(
+            col(Cols.PROFILE_ID),
+            col(Cols.SOURCE),
+            col(Cols.EVENT_TIME),
+            explode(col(Cols.IDENTIFIERS)).as(ID))
+        .groupBy(
+            col(Cols.PROFILE_ID),
+            col(ID).getField(Cols.ID_TYPE).as(Cols.ID_TYPE),
+            col(ID).getField(Cols.ID_HASH).as(Cols.ID_HASH))
+        .agg(
+            min(Cols.EVENT_TIME).as(Cols.FIRST_SEEN),
+            max(Cols.EVENT_TIME).as(Cols.LAST_SEEN),
+            count(lit(1)).as(Cols.RECORD_COUNT),
+            array_sort(collect_set(Cols.SOURCE)).as(Cols.SOURCES))
+        .withColumn(Cols.LINK_METHOD, lit("deterministic"))
+        .withColumn(Cols.RUN_ID, lit(runId));
+  }
+
+  /** One row per profile: state, identifier counts by type, surviving traits, span, sources. */
+  public static Dataset<Row> profiles(Dataset<Row> records, Dataset<Row> links, String runId) {
+    Column[] aggs = new Column[TRAITS.size() + 4];
+    for (int i = 0; i < TRAITS.size(); i++) {
+      String trait = TRAITS.get(i);
+      Column value = col(Cols.TRAITS).getItem(trait);
+      aggs[i] =
+          max(when(value.isNotNull(), struct(col(Cols.EVENT_TIME).as("t"), value.as("v"))))
+              .getField("v")
+              .as(trait);
+    }
+    aggs[TRAITS.size()] = min(Cols.EVENT_TIME).as(Cols.FIRST_SEEN);
+    aggs[TRAITS.size() + 1] = max(Cols.EVENT_TIME).as(Cols.LAST_SEEN);
+    aggs[TRAITS.size() + 2] = array_sort(collect_set(Cols.SOURCE)).as(Cols.SOURCES);
+    aggs[TRAITS.size() + 3] = count(lit(1)).as(Cols.RECORD_COUNT);
+    Dataset<Row> fromRecords =
+        records.groupBy(Cols.PROFILE_ID).agg(aggs[0], java.util.Arrays.copyOfRange(aggs, 1, aggs.length));
+
+    Column known = col(Cols.ID_TYPE).isin(IdType.EMAIL, IdType.PHONE, IdType.USER_ID)
+        .or(col(Cols.ID_TYPE).startsWith(IdType.EXTERNAL_ID_PREFIX));
+    Column anonymous =
+        col(Cols.ID_TYPE).isin(IdType.ANONYMOUS_ID, IdType.DEVICE_ID, IdType.PUSH_ENDPOINT);
+    Dataset<Row> byType =
+        links
+            .withColumnRenamed(Cols.PROFILE_ID, PID)
+            .groupBy(PID, Cols.ID_TYPE)
+            .agg(count(lit(1)).as("n"), max(known).as("k"), max(anonymous).as("a"))
+            .groupBy(PID)
+            .agg(
+                map_from_entries(array_sort(collect_list(struct(col(Cols.ID_TYPE), col("n")))))
+                    .as(Cols.IDENTIFIER_COUNTS),
+                max("k").as("_known"),
+                max("a").as("_anonymous"));
+    Column state =
+        when(col("_known").and(col("_anonymous")), lit("unified"))
+            .when(col("_known"), lit("known"))
+            .otherwise(lit("anonymous"));
+    Column[] out = new Column[TRAITS.size() + 8];
+    out[0] = col(Cols.PROFILE_ID);
+    out[1] = state.as(Cols.STATE);
+    out[2] =
+        coalesce(col(Cols.IDENTIFIER_COUNTS), map().cast("map<string,bigint>"))
+            .as(Cols.IDENTIFIER_COUNTS);
+    for (int i = 0; i < TRAITS.size(); i++) {
+      out[3 + i] = col(TRAITS.get(i));
+    }
+    int k = 3 + TRAITS.size();
+    out[k] = col(Cols.FIRST_SEEN);
+    out[k + 1] = col(Cols.LAST_SEEN);
+    out[k + 2] = col(Cols.SOURCES);
+    out[k + 3] = col(Cols.RECORD_COUNT);
+    out[k + 4] = lit(runId).as(Cols.RUN_ID);
+    return fromRecords
+        .join(byType, col(Cols.PROFILE_ID).equalTo(col(PID)), "left")
+        .withColumn("_known", coalesce(col("_known"), lit(false)))
+        .withColumn("_anonymous", coalesce(col("_anonymous"), lit(false)))
+        .select(out);
+  }
+
+  /**
+   * One merge per profile that joins two or more source entities (a CRM contact, a subscriber, a user
+   * id, an anonymous id, a ticket requester). On a first run the merged "profiles" are those entities;
+   * signals are the identifier types that two or more of them share.
+   */
+  public static Dataset<Row> mergeHistory(
+      Dataset<Row> records, String runId, Instant mergedAt, int reversibleDays) {
+    Dataset<Row> entities =
+        records
+            .groupBy(Cols.PROFILE_ID)
+            .agg(array_sort(collect_set(Cols.ENTITY)).as("merged"))
+            .where(size(col("merged")).geq(2));
+    Dataset<Row> signals =
+        records
+            .select(col(Cols.PROFILE_ID), col(Cols.ENTITY), explode(col(Cols.IDENTIFIERS)).as(ID))
+            .groupBy(col(Cols.PROFILE_ID), col(ID))
+            .agg(countDistinct(Cols.ENTITY).as("entities"))
+            .where(col("entities").geq(2))
+            .groupBy(col(Cols.PROFILE_ID).as(PID))
+            .agg(array_sort(collect_set(col(ID).getField(Cols.ID_TYPE))).as(Cols.SIGNALS));
+    Timestamp at = Timestamp.from(mergedAt);
+    Timestamp until = Timestamp.from(mergedAt.plus(Duration.ofDays(reversibleDays)));
+    Column sig = coalesce(col(Cols.SIGNALS), array().cast("array<string>"));
+    return entities
+        .join(signals, col(Cols.PROFILE_ID).equalTo(col(PID)), "left")
+        .select(
+            concat(lit("mrg_"), substring(sha2(concat_ws("|", lit(runId), col(Cols.PROFILE_ID)), 256), 1, 24))
+                .as("merge_id"),
+            lit(runId).as(Cols.RUN_ID),
+            lit(at).as("merged_at"),
+            col(Cols.PROFILE_ID).as("surviving_profile_id"),
+            col("merged").as("merged_profile_ids"),
+            sig.as(Cols.SIGNALS),
+            lit("deterministic").as(Cols.METHOD),
+            lit("system").as("actor"),
+            concat(lit("shared identifiers: "), concat_ws(", ", sig)).as("reason"),
+            lit(until).as("reversible_until"));
+  }
+}

@@ -1,0 +1,50 @@
+package io.idgraph.quality;
+
+import io.idgraph.quality.RunMetrics.SourceCounts;
+import java.time.Duration;
+import java.util.Map;
+
+/** The console summary printed at the end of a run. */
+public final class RunSummary {
+  private RunSummary() {}
+
+  public static String format(RunMetrics m, String outputRoot) {
+    StringBuilder out = new StringBuilder();
+    double total = Duration.between(m.startedAt(), m.endedAt()).toMillis() / 1000.0;
+    out.append(String.format("idgraph run %s finished in %.1f s%n%n", m.runId(), total));
+    out.append(
+        String.format(
+            "  %-12s %10s %10s %10s %10s %14s%n",
+            "source", "read", "accepted", "rejected", "duplicates", "values dropped"));
+    for (SourceCounts s : m.sources()) {
+      out.append(
+          String.format(
+              "  %-12s %10d %10d %10d %10d %14d%n",
+              s.source(), s.read(), s.accepted(), s.rejected(), s.duplicates(), s.valuesDropped()));
+    }
+    out.append("\n  identifiers by type:\n");
+    m.identifiersByType().forEach((k, v) -> out.append(String.format("    %-22s %10d%n", k, v)));
+    out.append(String.format("%n  profiles: %d%n", m.profiles()));
+    m.profilesByState().forEach((k, v) -> out.append(String.format("    %-22s %10d%n", k, v)));
+    out.append(
+        String.format(
+            "  merges: %d (source entities: %d, duplicate-detection rate %.4f)%n",
+            m.merges(), m.entities(), m.duplicateDetectionRate()));
+    out.append(
+        String.format(
+            "  largest profile: %s with %d records%n",
+            m.largestProfileId(), m.largestProfileRecords()));
+    out.append(String.format("  identity edges: %d%n", m.identityEdges()));
+    if (!m.rejectionsByReason().isEmpty()) {
+      out.append("  rejections by reason:\n");
+      m.rejectionsByReason()
+          .forEach((k, v) -> out.append(String.format("    %-22s %10d%n", k, v)));
+    }
+    out.append("\n  time per stage:\n");
+    for (Map.Entry<String, Double> e : m.stageSeconds().entrySet()) {
+      out.append(String.format("    %-22s %8.1f s%n", e.getKey(), e.getValue()));
+    }
+    out.append(String.format("%n  tables written under %s%n", outputRoot));
+    return out.toString();
+  }
+}

@@ -1,0 +1,26 @@
+package io.idgraph.sink;
+
+import java.util.List;
+
+/** Names of the Delta tables idgraph writes, each at {@code <output>/<name>}. */
+public final class OutputTables {
+  private OutputTables() {}
+
+  public static final String PROFILES = "profiles";
+  public static final String IDENTITY_LINKS = "identity_links";
+  public static final String RECORD_PROFILES = "record_profiles";
+  public static final String IDENTITY_EDGES = "identity_edges";
+  public static final String MERGE_HISTORY = "merge_history";
+  public static final String REJECTED_RECORDS = "rejected_records";
+  public static final String RUN_METRICS = "run_metrics";
+
+  public static final List<String> ALL =
+      List.of(
+          PROFILES,
+          IDENTITY_LINKS,
+          RECORD_PROFILES,
+          IDENTITY_EDGES,
+          MERGE_HISTORY,
+          REJECTED_RECORDS,
+          RUN_METRICS);
+}
