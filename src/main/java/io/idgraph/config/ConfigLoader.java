@@ -83,6 +83,7 @@ public final class ConfigLoader {
     try {
       return yamlMapper().readValue(text, JobConfig.class);
     } catch (UnrecognizedPropertyException e) {
+      String where = keyLine(text, e.getPropertyName()).orElse(line(e));
       String known =
           e.getKnownPropertyIds().stream()
               .map(Object::toString)
@@ -94,7 +95,7 @@ public final class ConfigLoader {
               + ": unknown key '"
               + keyPath(e)
               + "'"
-              + line(e)
+              + where
               + " (known keys here: "
               + known
               + ")");
@@ -112,6 +113,21 @@ public final class ConfigLoader {
       throw new BadInputException(
           "Bad config " + file + line(e) + ": not valid YAML: " + e.getOriginalMessage());
     }
+  }
+
+  /**
+   * Jackson's YAML location for an unknown key points past its value, so the key's own line is found
+   * in the text (first line declaring that key).
+   */
+  private static java.util.Optional<String> keyLine(String text, String key) {
+    Pattern declares = Pattern.compile("^\\s*(-\\s+)?['\"]?" + Pattern.quote(key) + "['\"]?\\s*:");
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      if (declares.matcher(lines[i]).find()) {
+        return java.util.Optional.of(" at line " + (i + 1));
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   private static String line(JsonProcessingException e) {

@@ -27,6 +27,9 @@ public final class SparkSessions {
     conf.set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
     conf.set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
     conf.set("spark.sql.session.timeZone", "UTC");
+    // With CSV column pruning on, a row with the wrong number of columns is only flagged as malformed
+    // when every column is read, so a query that reads a few columns would accept it: keep it off.
+    conf.set("spark.sql.csv.parser.columnPruning.enabled", "false");
     conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
     extraConf.forEach(conf::set);
     return SparkSession.builder().config(conf).getOrCreate();

@@ -28,6 +28,7 @@ public final class SharedSpark implements ParameterResolver {
               .config(
                   "spark.sql.catalog.spark_catalog",
                   "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+              .config("spark.sql.csv.parser.columnPruning.enabled", "false")
               .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
               .config("spark.databricks.delta.snapshotPartitions", "2")
               .getOrCreate();

@@ -103,7 +103,7 @@ public final class GenericConnector implements SourceConnector {
       where = "table " + config.table();
       try {
         raw = spark.read().options(config.readerOptions()).table(config.table());
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         throw new BadInputException(
             "Cannot read source '" + config.name() + "': no table " + config.table(), e);
       }
@@ -129,7 +129,7 @@ public final class GenericConnector implements SourceConnector {
     for (String column : referenced) {
       try {
         raw.select(col(column)).schema();
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         throw new BadInputException(
             "Cannot read source '"
                 + config.name()

@@ -1,0 +1,128 @@
+package io.idgraph.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.idgraph.config.HashKeys.HashKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private Path write(String yaml) throws IOException {
+    Path file = dir.resolve("job.yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  private LoadedConfig load(String yaml) throws IOException {
+    return new ConfigLoader(Map.of("REGION", "DE")).load(write(yaml));
+  }
+
+  @Test
+  void loadsTheBundledLocalConfigWithDefaults() {
+    Path local = Path.of(System.getProperty("idgraph.repoRoot", "."), "jobs", "local.yaml");
+    LoadedConfig config = new ConfigLoader(Map.of()).load(local);
+    assertThat(config.job().sources())
+        .extracting(SourceConfig::name)
+        .containsExactly("crm", "email", "web", "support");
+    assertThat(config.job().normalize().emailStripPlusTag()).isTrue();
+    assertThat(config.job().history().reversibleDays()).isEqualTo(30);
+    assertThat(config.job().graph().links("external_id:crm")).isTrue();
+    assertThat(config.job().graph().links("fingerprint")).isFalse();
+  }
+
+  @Test
+  void unknownKeyNamesFileKeyPathAndLine() throws IOException {
+    assertThatThrownBy(
+            () -> load("sources:\n  - name: crm\n    type: crm\n    pth: crm.csv\n"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("job.yaml")
+        .hasMessageContaining("sources[0].pth")
+        .hasMessageContaining("line 4");
+  }
+
+  @Test
+  void wronglyTypedValueNamesTheKey() throws IOException {
+    assertThatThrownBy(
+            () ->
+                load(
+                    "sources:\n  - {name: crm, type: crm, path: a.csv}\n"
+                        + "history:\n  reversible_days: soon\n"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("history.reversible_days");
+  }
+
+  @Test
+  void environmentVariablesAreSubstitutedAndMissingOnesReported() throws IOException {
+    LoadedConfig config =
+        load("sources:\n  - {name: crm, type: crm, path: a.csv, default_region: '${REGION}'}\n");
+    assertThat(config.job().sources().get(0).defaultRegion()).isEqualTo("DE");
+    assertThatThrownBy(() -> load("sources:\n  - {name: crm, type: crm, path: '${NOPE}'}\n"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("NOPE")
+        .hasMessageContaining("line 2");
+  }
+
+  @Test
+  void semanticChecksNameTheKey() {
+    assertThatThrownBy(() -> load("sources: []\n"))
+        .hasMessageContaining("'sources'");
+    assertThatThrownBy(
+            () -> load("sources:\n  - {name: crm, type: crm, path: a, default_region: USA}\n"))
+        .hasMessageContaining("sources[0].default_region")
+        .hasMessageContaining("USA");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "sources:\n  - {name: crm, type: crm, path: a}\n  - {name: crm, type: email,"
+                        + " path: b}\n"))
+        .hasMessageContaining("sources[1].name");
+    assertThatThrownBy(
+            () -> load("sources:\n  - {name: crm, type: crm, path: a}\ngraph: {link_types: [ip]}\n"))
+        .hasMessageContaining("graph.link_types");
+    assertThatThrownBy(() -> load(""))
+        .hasMessageContaining("empty");
+  }
+
+  @Test
+  void missingConfigFileIsAnInputError() {
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(dir.resolve("nope.yaml")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("nope.yaml");
+  }
+
+  @Test
+  void hashKeyComesFromEnvironmentFirstThenKeyFile() throws IOException {
+    Files.writeString(dir.resolve("k.key"), "0123456789abcdef0123456789abcdef-file\n");
+    LoadedConfig config =
+        load("hashing: {key_file: k.key}\nsources:\n  - {name: crm, type: crm, path: a}\n");
+    HashKey fromFile = HashKeys.resolve(config, Map.of());
+    assertThat(new String(fromFile.bytes())).isEqualTo("0123456789abcdef0123456789abcdef-file");
+    assertThat(fromFile.toString()).doesNotContain("0123456789");
+    HashKey fromEnv =
+        HashKeys.resolve(
+            config, Map.of(HashKeys.ENV_VAR, "environment-key-environment-key-12345"));
+    assertThat(new String(fromEnv.bytes())).startsWith("environment-key");
+  }
+
+  @Test
+  void missingOrShortKeyIsAnError() throws IOException {
+    LoadedConfig noKey = load("sources:\n  - {name: crm, type: crm, path: a}\n");
+    assertThatThrownBy(() -> HashKeys.resolve(noKey, Map.of()))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining(HashKeys.ENV_VAR);
+    assertThatThrownBy(() -> HashKeys.resolve(noKey, Map.of(HashKeys.ENV_VAR, "short")))
+        .hasMessageContaining("shorter than 32");
+    LoadedConfig missingFile =
+        load("hashing: {key_file: gone.key}\nsources:\n  - {name: crm, type: crm, path: a}\n");
+    assertThatThrownBy(() -> HashKeys.resolve(missingFile, Map.of()))
+        .hasMessageContaining("hashing.key_file")
+        .hasMessageContaining("gone.key");
+  }
+}
