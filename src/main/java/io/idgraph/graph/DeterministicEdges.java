@@ -49,7 +49,7 @@ public final class DeterministicEdges {
                 id -> struct(id.getField(Cols.ID_HASH), id.getField(Cols.ID_TYPE))));
     return records
         .withColumn(LINKABLE, linkable)
-        .withColumn(ANCHOR_HASH, element_at(col(LINKABLE), 1).getField(Cols.ID_HASH));
+        .withColumn(ANCHOR_HASH, try_element_at(col(LINKABLE), lit(1)).getField(Cols.ID_HASH));
   }
 
   /**
@@ -64,7 +64,7 @@ public final class DeterministicEdges {
     return anchored
         .where(size(col(LINKABLE)).gt(1))
         .select(
-            element_at(col(LINKABLE), 1).as("_anchor_struct"),
+            try_element_at(col(LINKABLE), lit(1)).as("_anchor_struct"),
             explode(slice(col(LINKABLE), 2, Integer.MAX_VALUE)).as(OTHER),
             rule.as(Cols.RULE),
             col(Cols.EVENT_TIME))

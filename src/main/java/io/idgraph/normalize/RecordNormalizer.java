@@ -176,8 +176,8 @@ public final class RecordNormalizer {
             size(match).gt(0),
             concat_ws(
                 ":",
-                element_at(match, 1).getField(Cols.ID_TYPE),
-                element_at(match, 1).getField(Cols.ID_HASH)))
+                try_element_at(match, lit(1)).getField(Cols.ID_TYPE),
+                try_element_at(match, lit(1)).getField(Cols.ID_HASH)))
         .otherwise(concat_ws(":", col(Cols.SOURCE), lit("record"), col(Cols.RECORD_ID)));
   }
 }
