@@ -2,6 +2,7 @@ package io.idgraph.cli;
 
 import io.idgraph.config.BadInputException;
 import io.idgraph.job.OutputLockedException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,9 +19,17 @@ public final class IdgraphCli {
     System.exit(execute(args));
   }
 
-  /** Runs a command line and returns its exit code, without exiting (tests call this). */
+  /** Runs a command line and returns its exit code, without exiting. */
   public static int execute(String... args) {
+    return execute(
+        new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs a command line with the given output and error writers (tests capture them). */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new IdgraphCli());
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           if (ex instanceof BadInputException) {

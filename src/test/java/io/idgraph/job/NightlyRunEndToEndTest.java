@@ -1,0 +1,181 @@
+package io.idgraph.job;
+
+import static org.apache.spark.sql.functions.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.idgraph.cli.IdgraphCli;
+import io.idgraph.normalize.EmailNormalizer;
+import io.idgraph.normalize.EmailOptions;
+import io.idgraph.normalize.PhoneNormalizer;
+import io.idgraph.schema.Cols;
+import io.idgraph.sink.OutputTables;
+import io.idgraph.testing.Fixtures;
+import io.idgraph.testing.SparkTest;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the whole job once on sample-data/ through the CLI, as README command 1 does, and checks named
+ * scenarios from sample-data/scenarios.properties against the Delta outputs.
+ */
+@SparkTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NightlyRunEndToEndTest {
+  @TempDir Path out;
+  private final Properties scenarios = new Properties();
+  private String summary;
+  private int exitCode;
+
+  @BeforeAll
+  void runTheJobOnSampleData() throws IOException {
+    Path sample = Fixtures.repoRoot().resolve("sample-data");
+    try (Reader r = Files.newBufferedReader(sample.resolve("scenarios.properties"))) {
+      scenarios.load(r);
+    }
+    StringWriter stdout = new StringWriter();
+    exitCode =
+        IdgraphCli.execute(
+            new PrintWriter(stdout, true),
+            new PrintWriter(System.err, true),
+            "run",
+            "--config",
+            Fixtures.repoRoot().resolve("jobs/local.yaml").toString(),
+            "--input",
+            sample.toString(),
+            "--output",
+            out.toString());
+    summary = stdout.toString();
+  }
+
+  private Dataset<Row> table(SparkSession spark, String name) {
+    return spark.read().format("delta").load(out.resolve(name).toString());
+  }
+
+  private String profileOf(SparkSession spark, String source, String recordId) {
+    List<Row> rows =
+        table(spark, OutputTables.RECORD_PROFILES)
+            .where(col(Cols.SOURCE).equalTo(source).and(col(Cols.RECORD_ID).equalTo(recordId)))
+            .select(Cols.PROFILE_ID)
+            .collectAsList();
+    assertThat(rows).as("record %s/%s has exactly one profile", source, recordId).hasSize(1);
+    return rows.get(0).getString(0);
+  }
+
+  @Test
+  void writesEveryTableAndPrintsTheSummary(SparkSession spark) {
+    assertThat(exitCode).isZero();
+    for (String name : OutputTables.ALL) {
+      assertThat(out.resolve(name).resolve("_delta_log")).as(name).isDirectory();
+    }
+    assertThat(summary)
+        .contains("crm", "email", "web", "support", "profiles:", "merges:", "largest profile")
+        .contains("tables written under " + out);
+    Row metrics = table(spark, OutputTables.RUN_METRICS).first();
+    assertThat((Long) metrics.getAs("profiles")).isPositive();
+    assertThat(summary).contains((String) metrics.getAs(Cols.RUN_ID));
+  }
+
+  @Test
+  void everyAcceptedRecordMapsToExactlyOneProfile(SparkSession spark) {
+    Dataset<Row> rp = table(spark, OutputTables.RECORD_PROFILES);
+    assertThat(rp.count()).isEqualTo(rp.select(Cols.SOURCE, Cols.RECORD_ID).distinct().count());
+    Dataset<Row> truth =
+        spark.read().option("header", "true")
+            .csv(Fixtures.repoRoot().resolve("sample-data/truth.csv").toString());
+    Dataset<Row> rejectedWhole =
+        table(spark, OutputTables.REJECTED_RECORDS)
+            .where(col(Cols.REASON).isin("MALFORMED_ROW", "INVALID_JSON", "MISSING_RECORD_ID"))
+            .select(col(Cols.SOURCE), col(Cols.RECORD_REF).as(Cols.RECORD_ID));
+    // Every record of the ground truth is either in a profile or rejected whole: nothing vanished.
+    long unaccounted =
+        truth.select(Cols.SOURCE, Cols.RECORD_ID)
+            .distinct()
+            .except(rp.select(Cols.SOURCE, Cols.RECORD_ID))
+            .except(rejectedWhole)
+            .count();
+    assertThat(unaccounted).isZero();
+  }
+
+  @Test
+  void anonymousSessionBeforeSignupJoinsTheCustomer(SparkSession spark) {
+    assertThat(profileOf(spark, "web", scenarios.getProperty("anonymous_before_signup.message_id")))
+        .isEqualTo(
+            profileOf(spark, "crm", scenarios.getProperty("anonymous_before_signup.contact_id")));
+  }
+
+  @Test
+  void crmContactAndTicketFromItsEmailAreOneProfile(SparkSession spark) {
+    assertThat(profileOf(spark, "crm", scenarios.getProperty("crm_and_ticket.contact_id")))
+        .isEqualTo(profileOf(spark, "support", scenarios.getProperty("crm_and_ticket.ticket_id")));
+  }
+
+  @Test
+  void laptopAndPhoneJoinedByUserId(SparkSession spark) {
+    String[] ids = scenarios.getProperty("laptop_and_phone.message_ids").split(",");
+    assertThat(profileOf(spark, "web", ids[0].trim()))
+        .isEqualTo(profileOf(spark, "web", ids[1].trim()));
+  }
+
+  @Test
+  void profilesHaveStatesAndMergesAreRecorded(SparkSession spark) {
+    List<String> states =
+        table(spark, OutputTables.PROFILES).select(Cols.STATE).distinct().as(
+            org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertThat(states).contains("known", "unified", "anonymous");
+    Row merge = table(spark, OutputTables.MERGE_HISTORY).first();
+    assertThat((String) merge.getAs(Cols.METHOD)).isEqualTo("deterministic");
+    assertThat(table(spark, OutputTables.REJECTED_RECORDS).select(Cols.REASON).distinct()
+            .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+        .contains("MALFORMED_ROW", "INVALID_JSON", "DUPLICATE_SUPERSEDED", "INVALID_EMAIL",
+            "UNPARSEABLE_TIMESTAMP");
+  }
+
+  @Test
+  void noRawEmailPhoneOrIpIsStoredInAnyTable(SparkSession spark) throws IOException {
+    List<String> needles = new ArrayList<>();
+    EmailNormalizer emails = new EmailNormalizer(EmailOptions.DEFAULTS);
+    for (String email : scenarios.getProperty("sample_emails").split("\\|")) {
+      needles.add(email.trim());
+      needles.add(email.trim().toLowerCase());
+      needles.add(emails.normalize(email).value());
+    }
+    PhoneNormalizer phones = new PhoneNormalizer();
+    for (String phone : scenarios.getProperty("sample_phones").split("\\|")) {
+      needles.add(phone.trim());
+      String e164 = phones.normalize(phone, "US").value();
+      if (e164 != null) {
+        needles.add(e164);
+      }
+    }
+    java.util.regex.Matcher ip =
+        java.util.regex.Pattern.compile("\"ip\"\\s*:\\s*\"([0-9.]{7,15})\"")
+            .matcher(Files.readString(Fixtures.repoRoot().resolve("sample-data/web_events.jsonl")));
+    for (int i = 0; i < 3 && ip.find(); i++) {
+      needles.add("\"" + ip.group(1) + "\"");
+    }
+    needles.removeIf(n -> n == null || n.length() < 6);
+    assertThat(needles).isNotEmpty();
+    for (String name : OutputTables.ALL) {
+      Dataset<Row> asJson = table(spark, name).select(to_json(struct(col("*"))).as("j"));
+      for (String needle : needles) {
+        assertThat(asJson.where(col("j").contains(needle)).count())
+            .as("'%s' in table %s", needle, name)
+            .isZero();
+      }
+    }
+  }
+}
