@@ -1,0 +1,34 @@
+package io.idgraph.generate;
+
+import java.util.Locale;
+
+/** The hard cases the synthetic data contains on purpose; counted in cases.txt. */
+public enum HardCase {
+  EMAIL_CASE_AND_WHITESPACE,
+  PHONE_FORMATS,
+  PHONE_00_PREFIX,
+  PHONE_NATIONAL_NON_US,
+  ANONYMOUS_BEFORE_SIGNUP,
+  LAPTOP_AND_PHONE,
+  TICKET_FROM_CRM_EMAIL,
+  JUNK_EMAIL,
+  JUNK_PHONE,
+  JUNK_USER_ID,
+  SHARED_BROWSER,
+  SWITCHBOARD_PHONE,
+  COOKIE_RESET,
+  SHARED_OFFICE_IP_AND_LAPTOP,
+  MALFORMED_CSV_ROW,
+  EMPTY_RECORD_ID,
+  INVALID_JSON_LINE,
+  EVENT_WITHOUT_MESSAGE_ID,
+  DUPLICATE_MESSAGE_ID,
+  DUPLICATE_CONTACT_OLDER,
+  INVALID_EMAIL,
+  INVALID_PHONE,
+  UNPARSEABLE_TIMESTAMP;
+
+  public String key() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
