@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 @SparkTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NightlyRunEndToEndTest {
-  @TempDir Path out;
+  @TempDir static Path out;
   private final Properties scenarios = new Properties();
   private String summary;
   private int exitCode;
