@@ -271,7 +271,8 @@ public final class SyntheticExports {
       run.count(HardCase.INVALID_PHONE);
     } else if (p < rates.junkPhone() + rates.invalidValue() + rates.switchboard()) {
       int s = rnd.nextInt(run.switchboards.length);
-      writtenPhone = format(run.switchboards[s], rnd, true);
+      // A US switchboard is written in national form only for US contacts.
+      writtenPhone = format(run.switchboards[s], rnd, country.equals("US"));
       company = COMPANIES[s];
       keys.add("phone:switchboard-" + s + ":" + person);
       run.count(HardCase.SWITCHBOARD_PHONE);
