@@ -16,6 +16,14 @@ public interface ConnectedComponents {
    */
   Dataset<Row> components(Dataset<Row> edges);
 
+  /** The implementation named by {@code graph.algorithm} (validated when the config is loaded). */
+  static ConnectedComponents named(String algorithm) {
+    if (algorithm.equals("graphx")) {
+      return new GraphXConnectedComponents();
+    }
+    throw new IllegalArgumentException("No connected-components algorithm '" + algorithm + "'");
+  }
+
   /** Frees whatever the algorithm cached; called by the owner once the result is materialized. */
   default void release() {}
 }

@@ -3,7 +3,6 @@ package io.idgraph.job;
 import static org.apache.spark.sql.functions.*;
 
 import io.idgraph.cluster.ConnectedComponents;
-import io.idgraph.cluster.GraphXConnectedComponents;
 import io.idgraph.cluster.ProfileAssignment;
 import io.idgraph.config.HashKeys.HashKey;
 import io.idgraph.config.JobConfig;
@@ -36,6 +35,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The nightly job, and the only class that sequences stages: read sources → normalize and hash →
@@ -45,12 +46,14 @@ import org.apache.spark.storage.StorageLevel;
  * the pipeline, and every Dataset it persists is unpersisted in {@code finally}.
  */
 public final class NightlyRun {
+  private static final Logger LOG = LoggerFactory.getLogger(NightlyRun.class);
   private final SparkSession spark;
   private final LoadedConfig config;
   private final HashKey key;
   private final SourceRegistry registry;
   private final List<Dataset<Row>> persisted = new ArrayList<>();
   private final Map<String, Double> stageSeconds = new LinkedHashMap<>();
+  private String runId;
 
   public NightlyRun(
       SparkSession spark, LoadedConfig config, HashKey key, SourceRegistry registry) {
@@ -61,9 +64,10 @@ public final class NightlyRun {
   }
 
   public RunMetrics run(RunContext ctx) {
+    runId = ctx.runId();
     JobConfig job = config.job();
     spark.conf().set("spark.databricks.delta.commitInfo.userMetadata", ctx.runId());
-    ConnectedComponents algorithm = new GraphXConnectedComponents();
+    ConnectedComponents algorithm = ConnectedComponents.named(job.graph().algorithm());
     try (OutputLock lock =
         OutputLock.acquire(ctx.outputRoot(), ctx.runId(), spark.sparkContext().hadoopConfiguration())) {
       // Read: opening every source checks files and columns before any output is touched.
@@ -151,11 +155,14 @@ public final class NightlyRun {
 
   private <T> T stage(String name, Supplier<T> body) {
     spark.sparkContext().setJobGroup(name, "idgraph: " + name, false);
+    LOG.info("[{}] stage {} started", runId, name);
     long start = System.nanoTime();
     try {
       return body.get();
     } finally {
-      stageSeconds.merge(name, (System.nanoTime() - start) / 1e9, Double::sum);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      stageSeconds.merge(name, seconds, Double::sum);
+      LOG.info("[{}] stage {} done in {} s", runId, name, String.format("%.1f", seconds));
     }
   }
 

@@ -22,6 +22,8 @@ public final class SparkSessions {
       conf.set("spark.driver.bindAddress", "127.0.0.1");
       conf.set("spark.ui.enabled", "false");
       conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+      // Delta replays its log with 50 partitions by default: pure overhead on one machine.
+      conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "2");
     }
     conf.setAppName(appName);
     conf.set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
