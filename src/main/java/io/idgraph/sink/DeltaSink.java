@@ -49,7 +49,13 @@ public final class DeltaSink {
         .save(path(table));
   }
 
+  /**
+   * Creates the table on first use only: later runs evolve it through overwriteSchema (current-state
+   * tables) or mergeSchema (history tables) instead of failing on a schema that grew.
+   */
   private void create(String table, Dataset<Row> rows) {
-    DeltaTable.createIfNotExists(spark).location(path(table)).addColumns(rows.schema()).execute();
+    if (!DeltaTable.isDeltaTable(spark, path(table))) {
+      DeltaTable.createIfNotExists(spark).location(path(table)).addColumns(rows.schema()).execute();
+    }
   }
 }
