@@ -92,11 +92,16 @@ public final class NightlyRun {
           new RecordNormalizer(
               new IdentifierNormalizer(new EmailOptions(job.normalize().emailStripPlusTag())),
               new IdentifierHasher(key.bytes()));
-      RecordNormalizer.Normalized normalized = normalizer.apply(raw);
-      Dataset<Row> records = persist(normalized.records());
+      Dataset<Row> evaluated = persist(normalizer.evaluate(raw));
+      Dataset<Row> records = persist(RecordNormalizer.records(evaluated));
       Dataset<Row> rejected =
-          persist(wholeRowsRejected.unionByName(normalized.rejected()).withColumn(Cols.RUN_ID, lit(ctx.runId())));
+          persist(
+              wholeRowsRejected
+                  .unionByName(RecordNormalizer.rejected(evaluated))
+                  .withColumn(Cols.RUN_ID, lit(ctx.runId())));
       stage("normalize", () -> records.count() + rejected.count());
+      // Both outputs are materialized; the raw rows need not stay in memory.
+      evaluated.unpersist();
 
       Dataset<Row> anchored = DeterministicEdges.withAnchors(records, job.graph());
       Dataset<Row> edges =

@@ -25,6 +25,7 @@ import org.apache.spark.sql.types.DataTypes;
 public final class RecordNormalizer {
   private static final String RESULT = Cols.INTERNAL_PREFIX + "result";
   private static final String RANK = Cols.INTERNAL_PREFIX + "rank";
+  private static final String SIGNAL_RESULT = Cols.INTERNAL_PREFIX + "signal_result";
 
   private final UserDefinedFunction normalizeAndHash;
 
@@ -43,7 +44,19 @@ public final class RecordNormalizer {
         .otherwise(t.try_cast(DataTypes.TimestampType));
   }
 
+  /** Both outputs at once; for callers that do not need to persist the evaluated rows. */
   public Normalized apply(Dataset<Row> raw) {
+    Dataset<Row> evaluated = evaluate(raw);
+    return new Normalized(records(evaluated), rejected(evaluated));
+  }
+
+  /**
+   * Every raw row with its parsed time, its rank among rows of the same record id (1 = kept) and, for
+   * kept rows, the normalize-and-hash result of each identifier and signal. Both {@link #records} and
+   * {@link #rejected} read it, so a caller that needs both should persist it: the expensive part
+   * (parsing phones, hashing) then runs once.
+   */
+  public Dataset<Row> evaluate(Dataset<Row> raw) {
     Dataset<Row> timed = raw.withColumn(Cols.EVENT_TIME, parseTime(col(Cols.EVENT_TIME_RAW)));
     Dataset<Row> ranked =
         timed.withColumn(
@@ -59,22 +72,12 @@ public final class RecordNormalizer {
                                     coalesce(col(Cols.EVENT_TIME_RAW), lit("")),
                                     coalesce(col(Cols.FILE), lit("")))
                                 .desc())));
-    Dataset<Row> duplicates =
-        ranked
-            .where(col(RANK).gt(1))
-            .select(
-                col(Cols.SOURCE),
-                col(Cols.RECORD_ID).as(Cols.RECORD_REF),
-                col(Cols.FILE),
-                lit(Cols.RECORD_ID).as(Cols.FIELD),
-                lit(RejectReason.DUPLICATE_SUPERSEDED.name()).as(Cols.REASON),
-                lit("a newer row with the same record id was kept").as(Cols.DETAIL));
-
-    Dataset<Row> kept =
-        ranked
-            .where(col(RANK).equalTo(1))
-            .withColumn(
-                RESULT,
+    Column kept = col(RANK).equalTo(1);
+    return ranked
+        .withColumn(
+            RESULT,
+            when(
+                kept,
                 transform(
                     col(Cols.RAW_IDS),
                     id ->
@@ -85,9 +88,11 @@ public final class RecordNormalizer {
                                     id.getField(Cols.ID_TYPE),
                                     id.getField(Cols.VALUE),
                                     id.getField(Cols.REGION))
-                                .as(RESULT))))
-            .withColumn(
-                Cols.INTERNAL_PREFIX + "signal_result",
+                                .as(RESULT)))))
+        .withColumn(
+            SIGNAL_RESULT,
+            when(
+                kept,
                 transform(
                     col(Cols.RAW_SIGNALS),
                     s ->
@@ -98,8 +103,58 @@ public final class RecordNormalizer {
                                     s.getField(Cols.SIGNAL_TYPE),
                                     s.getField(Cols.VALUE),
                                     lit(null).cast(DataTypes.StringType))
-                                .as(RESULT))));
+                                .as(RESULT)))));
+  }
 
+  /** Canonical records: one per (source, record_id), identifiers and signals hashed. */
+  public static Dataset<Row> records(Dataset<Row> evaluated) {
+    Column identifiers =
+        array_distinct(
+            transform(
+                filter(col(RESULT), r -> r.getField(RESULT).getField(Cols.ID_HASH).isNotNull()),
+                r ->
+                    struct(
+                        r.getField(Cols.ID_TYPE).as(Cols.ID_TYPE),
+                        r.getField(RESULT).getField(Cols.ID_HASH).as(Cols.ID_HASH))));
+    Column signals =
+        array_distinct(
+            transform(
+                filter(
+                    col(SIGNAL_RESULT),
+                    r -> r.getField(RESULT).getField(Cols.ID_HASH).isNotNull()),
+                r ->
+                    struct(
+                        r.getField(Cols.ID_TYPE).as(Cols.SIGNAL_TYPE),
+                        r.getField(RESULT).getField(Cols.ID_HASH).as(Cols.SIGNAL_HASH))));
+    return evaluated
+        .where(col(RANK).equalTo(1))
+        .withColumn(Cols.IDENTIFIERS, identifiers)
+        .withColumn(Cols.SIGNALS, signals)
+        .select(
+            col(Cols.SOURCE),
+            col(Cols.RECORD_ID),
+            col(Cols.EVENT_TIME),
+            col(Cols.IDENTIFIERS),
+            col(Cols.TRAITS),
+            col(Cols.SIGNALS),
+            col(Cols.ATTRIBUTES),
+            entity(col(Cols.IDENTIFIERS)).as(Cols.ENTITY),
+            col(Cols.FILE));
+  }
+
+  /** Superseded duplicates, unparseable times and rejected identifier or signal values. */
+  public static Dataset<Row> rejected(Dataset<Row> evaluated) {
+    Dataset<Row> duplicates =
+        evaluated
+            .where(col(RANK).gt(1))
+            .select(
+                col(Cols.SOURCE),
+                col(Cols.RECORD_ID).as(Cols.RECORD_REF),
+                col(Cols.FILE),
+                lit(Cols.RECORD_ID).as(Cols.FIELD),
+                lit(RejectReason.DUPLICATE_SUPERSEDED.name()).as(Cols.REASON),
+                lit("a newer row with the same record id was kept").as(Cols.DETAIL));
+    Dataset<Row> kept = evaluated.where(col(RANK).equalTo(1));
     Dataset<Row> timeRejects =
         kept.where(col(Cols.EVENT_TIME_RAW).isNotNull().and(col(Cols.EVENT_TIME).isNull()))
             .select(
@@ -116,7 +171,7 @@ public final class RecordNormalizer {
                 col(Cols.FILE),
                 explode(
                         filter(
-                            concat(col(RESULT), col(Cols.INTERNAL_PREFIX + "signal_result")),
+                            concat(col(RESULT), col(SIGNAL_RESULT)),
                             r -> r.getField(RESULT).getField(Cols.REJECT_REASON).isNotNull()))
                     .as(RESULT))
             .select(
@@ -126,43 +181,9 @@ public final class RecordNormalizer {
                 col(RESULT).getField(Cols.ID_TYPE).as(Cols.FIELD),
                 col(RESULT).getField(RESULT).getField(Cols.REJECT_REASON).as(Cols.REASON),
                 lit(null).cast(DataTypes.StringType).as(Cols.DETAIL));
-
-    Column identifiers =
-        array_distinct(
-            transform(
-                filter(col(RESULT), r -> r.getField(RESULT).getField(Cols.ID_HASH).isNotNull()),
-                r ->
-                    struct(
-                        r.getField(Cols.ID_TYPE).as(Cols.ID_TYPE),
-                        r.getField(RESULT).getField(Cols.ID_HASH).as(Cols.ID_HASH))));
-    Column signals =
-        array_distinct(
-            transform(
-                filter(
-                    col(Cols.INTERNAL_PREFIX + "signal_result"),
-                    r -> r.getField(RESULT).getField(Cols.ID_HASH).isNotNull()),
-                r ->
-                    struct(
-                        r.getField(Cols.ID_TYPE).as(Cols.SIGNAL_TYPE),
-                        r.getField(RESULT).getField(Cols.ID_HASH).as(Cols.SIGNAL_HASH))));
-    Dataset<Row> records =
-        kept.withColumn(Cols.IDENTIFIERS, identifiers)
-            .withColumn(Cols.SIGNALS, signals)
-            .select(
-                col(Cols.SOURCE),
-                col(Cols.RECORD_ID),
-                col(Cols.EVENT_TIME),
-                col(Cols.IDENTIFIERS),
-                col(Cols.TRAITS),
-                col(Cols.SIGNALS),
-                col(Cols.ATTRIBUTES),
-                entity(col(Cols.IDENTIFIERS)).as(Cols.ENTITY),
-                col(Cols.FILE));
-    Dataset<Row> rejected =
-        RawRecords.conform(duplicates, RawRecords.REJECTED_SCHEMA)
-            .unionByName(RawRecords.conform(timeRejects, RawRecords.REJECTED_SCHEMA))
-            .unionByName(RawRecords.conform(valueRejects, RawRecords.REJECTED_SCHEMA));
-    return new Normalized(records, rejected);
+    return RawRecords.conform(duplicates, RawRecords.REJECTED_SCHEMA)
+        .unionByName(RawRecords.conform(timeRejects, RawRecords.REJECTED_SCHEMA))
+        .unionByName(RawRecords.conform(valueRejects, RawRecords.REJECTED_SCHEMA));
   }
 
   /**
