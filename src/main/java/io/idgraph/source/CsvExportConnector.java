@@ -60,7 +60,12 @@ public abstract class CsvExportConnector implements SourceConnector {
   @Override
   public SourceBatch read(SparkSession spark, SourceConfig config, String path) {
     InputFiles.requireExists(spark, config.name(), path);
-    List<String> header = Arrays.asList(reader(spark, config).csv(path).columns());
+    // Exports from spreadsheet tools often start with a UTF-8 byte-order mark; the schema below
+    // replaces header names by position, so the cleaned names are the ones used.
+    List<String> header =
+        Arrays.stream(reader(spark, config).csv(path).columns())
+            .map(c -> c.replace("\uFEFF", "").strip())
+            .toList();
     StructType schema = new StructType();
     for (String column : header) {
       schema = schema.add(column, DataTypes.StringType);

@@ -73,6 +73,18 @@ class CrmConnectorTest {
   }
 
   @Test
+  void byteOrderMarkAndWindowsLineEndingsAreHandled(SparkSession spark) {
+    Path file =
+        Fixtures.write(
+            dir, "crm.csv", "\uFEFF" + HEADER + "\r", "C1,a@x.com,,,,,,,,,2026-01-01\r");
+    SourceBatch batch = read(spark, file, Map.of());
+    assertThat(rawIds(byRecordId(batch).get("C1")))
+        .containsExactly("external_id:crm=C1", "email=a@x.com");
+    assertThat((String) byRecordId(batch).get("C1").getAs(Cols.EVENT_TIME_RAW))
+        .isEqualTo("2026-01-01");
+  }
+
+  @Test
   void missingColumnIsAOneLineErrorNamingFileAndColumn(SparkSession spark) {
     Path file = Fixtures.write(dir, "crm.csv", "contact_id,mail", "C1,a@b.com");
     assertThatThrownBy(() -> read(spark, file, Map.of()))
