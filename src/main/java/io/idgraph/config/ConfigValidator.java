@@ -64,8 +64,44 @@ public final class ConfigValidator {
       throw error(
           "graph.algorithm", "'" + job.graph().algorithm() + "' is not one of " + ALGORITHMS);
     }
+    RulesConfig rules = job.rules();
+    if (rules.hubThreshold() < 0) {
+      throw error("rules.hub_threshold", "must be 0 (off) or more");
+    }
+    for (String type : rules.blockValues().keySet()) {
+      requireIdType("rules.block_values." + type, type);
+    }
+    for (var e : rules.blockPatterns().entrySet()) {
+      requireIdType("rules.block_patterns." + e.getKey(), e.getKey());
+      for (String regex : e.getValue()) {
+        try {
+          Pattern.compile(regex);
+        } catch (java.util.regex.PatternSyntaxException ex) {
+          throw error("rules.block_patterns." + e.getKey(), "'" + regex + "' is not a regular expression: "
+              + ex.getDescription());
+        }
+      }
+    }
+    for (int i = 0; i < rules.doNotLink().size(); i++) {
+      RulesConfig.DoNotLink d = rules.doNotLink().get(i);
+      String at = "rules.do_not_link[" + i + "]";
+      requireIdType(at + ".type", d.type());
+      if ((d.value() == null) == (d.hash() == null)) {
+        throw error(at, "needs exactly one of 'value' and 'hash'");
+      }
+      if (d.hash() != null && !d.hash().matches("[0-9a-fA-F]{64}")) {
+        throw error(at + ".hash", "must be 64 hex digits (an idgraph identifier hash)");
+      }
+    }
     if (job.history().reversibleDays() < 1) {
       throw error("history.reversible_days", "must be at least 1");
+    }
+  }
+
+  private void requireIdType(String key, String type) {
+    if (type == null || !io.idgraph.normalize.IdType.isValidType(type)
+        || io.idgraph.normalize.IdType.isSignalType(type)) {
+      throw error(key, "'" + type + "' is not an identifier type");
     }
   }
 

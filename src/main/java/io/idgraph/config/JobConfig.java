@@ -11,6 +11,7 @@ import java.util.List;
  * @param normalize identifier normalization options
  * @param graph which identifier types link records deterministically
  * @param history merge-history options
+ * @param rules blocklists, hub isolation and do-not-link identifiers
  * @param spark Spark properties applied on top of spark-submit's or the embedded defaults
  */
 public record JobConfig(
@@ -19,6 +20,7 @@ public record JobConfig(
     NormalizeConfig normalize,
     GraphConfig graph,
     HistoryConfig history,
+    RulesConfig rules,
     SparkConfig spark) {
 
   public JobConfig {
@@ -27,6 +29,7 @@ public record JobConfig(
     normalize = normalize == null ? NormalizeConfig.DEFAULTS : normalize;
     graph = graph == null ? GraphConfig.DEFAULTS : graph;
     history = history == null ? HistoryConfig.DEFAULTS : history;
+    rules = rules == null ? RulesConfig.DEFAULTS : rules;
     spark = spark == null ? SparkConfig.DEFAULTS : spark;
   }
 }

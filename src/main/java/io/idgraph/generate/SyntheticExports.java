@@ -49,7 +49,7 @@ public final class SyntheticExports {
       "Lee Berg Costa Ivanov Novak Haddad Jensen Martin Silva Olsen Kowalski Meyer Dubois Smit Rossi Tanaka Walsh Young Brown Garcia"
           .split(" ");
   private static final String[] DOMAINS =
-      "gmail.com yahoo.com outlook.com example.org mail.de web.de orange.fr ziggo.nl".split(" ");
+      "gmail.com yahoo.com outlook.com proton.me mail.de web.de orange.fr ziggo.nl".split(" ");
   private static final String[] COMPANIES =
       "Acme Globex Initech Umbrella Hooli Stark Wayne Tyrell Soylent Vandelay".split(" ");
   private static final String[] REGIONS = {"DE", "GB", "FR", "NL"};
@@ -106,6 +106,7 @@ public final class SyntheticExports {
     final Map<String, String> scenarios = new LinkedHashMap<>();
     final List<String> sampleEmails = new ArrayList<>();
     final List<String> samplePhones = new ArrayList<>();
+    final List<String> junkEmailContacts = new ArrayList<>();
     final Ceilings ceilings = new Ceilings();
     final Phone[] switchboards = new Phone[2];
     final List<Device> offices = new ArrayList<>();
@@ -183,6 +184,9 @@ public final class SyntheticExports {
         "deterministic_plus_device_recall",
         String.format(Locale.ROOT, "%.4f", report.deterministicPlusDeviceRecall()));
     writeKeyValues(out.resolve("ceilings.txt"), ceilings);
+    run.scenarios.put(
+        "junk_email.contact_ids",
+        String.join(",", run.junkEmailContacts.subList(0, Math.min(4, run.junkEmailContacts.size()))));
     run.scenarios.put("sample_emails", String.join("|", run.sampleEmails));
     run.scenarios.put("sample_phones", String.join("|", run.samplePhones));
     writeKeyValues(out.resolve("scenarios.properties"), run.scenarios);
@@ -250,6 +254,7 @@ public final class SyntheticExports {
     if (e < rates.junkEmail()) {
       writtenEmail = rnd.nextBoolean() ? "no@email.com" : "test@test.com";
       run.count(HardCase.JUNK_EMAIL);
+      run.junkEmailContacts.add(contactId);
     } else if (e < rates.junkEmail() + rates.invalidValue()) {
       writtenEmail = rnd.nextBoolean() ? first.toLowerCase(Locale.ROOT) + "@" : "bob at x.com";
       run.count(HardCase.INVALID_EMAIL);

@@ -22,6 +22,9 @@ public final class DeterministicEdges {
 
   private static final String LINKABLE = Cols.INTERNAL_PREFIX + "linkable";
   private static final String OTHER = Cols.INTERNAL_PREFIX + "other";
+  private static final String UNLINKABLE = Cols.INTERNAL_PREFIX + "unlinkable";
+  private static final String SOURCE_KEY = Cols.INTERNAL_PREFIX + "source";
+  private static final String RECORD_KEY = Cols.INTERNAL_PREFIX + "record_id";
 
   private DeterministicEdges() {}
 
@@ -49,6 +52,42 @@ public final class DeterministicEdges {
                 id -> struct(id.getField(Cols.ID_HASH), id.getField(Cols.ID_TYPE))));
     return records
         .withColumn(LINKABLE, linkable)
+        .withColumn(ANCHOR_HASH, try_element_at(col(LINKABLE), lit(1)).getField(Cols.ID_HASH));
+  }
+
+  /**
+   * Like {@link #withAnchors(Dataset, GraphConfig)}, but identifiers listed in {@code unlinkable}
+   * (column id_hash: isolated hubs, do-not-link values) link nothing. They stay on the record.
+   */
+  public static Dataset<Row> withAnchors(
+      Dataset<Row> records, GraphConfig graph, Dataset<Row> unlinkable) {
+    String id = Cols.INTERNAL_PREFIX + "id";
+    Dataset<Row> linkablePerRecord =
+        records
+            .select(col(Cols.SOURCE), col(Cols.RECORD_ID), explode(col(Cols.IDENTIFIERS)).as(id))
+            .where(isLinkable(col(id).getField(Cols.ID_TYPE), graph))
+            .join(
+                broadcast(unlinkable.select(col(Cols.ID_HASH).as(UNLINKABLE)).distinct()),
+                col(id).getField(Cols.ID_HASH).equalTo(col(UNLINKABLE)),
+                "left_anti")
+            .groupBy(col(Cols.SOURCE).as(SOURCE_KEY), col(Cols.RECORD_ID).as(RECORD_KEY))
+            .agg(
+                array_sort(
+                        collect_list(
+                            struct(col(id).getField(Cols.ID_HASH), col(id).getField(Cols.ID_TYPE))))
+                    .as(LINKABLE));
+    return records
+        .join(
+            linkablePerRecord,
+            col(Cols.SOURCE).equalTo(col(SOURCE_KEY)).and(col(Cols.RECORD_ID).equalTo(col(RECORD_KEY))),
+            "left")
+        .drop(SOURCE_KEY, RECORD_KEY)
+        .withColumn(
+            LINKABLE,
+            coalesce(
+                col(LINKABLE),
+                array().cast(
+                    "array<struct<" + Cols.ID_HASH + ":string," + Cols.ID_TYPE + ":string>>")))
         .withColumn(ANCHOR_HASH, try_element_at(col(LINKABLE), lit(1)).getField(Cols.ID_HASH));
   }
 

@@ -9,6 +9,10 @@ import io.idgraph.config.JobConfig;
 import io.idgraph.config.LoadedConfig;
 import io.idgraph.config.SourceConfig;
 import io.idgraph.graph.DeterministicEdges;
+import io.idgraph.graph.LinkDecisions;
+import io.idgraph.graph.LinkRules;
+import io.idgraph.normalize.Blocklist;
+import io.idgraph.normalize.DoNotLinkIdentifiers;
 import io.idgraph.normalize.EmailOptions;
 import io.idgraph.normalize.IdentifierHasher;
 import io.idgraph.normalize.IdentifierNormalizer;
@@ -88,10 +92,11 @@ public final class NightlyRun {
         wholeRowsRejected = wholeRowsRejected.unionByName(b.rejected());
       }
 
+      IdentifierNormalizer identifiers =
+          new IdentifierNormalizer(new EmailOptions(job.normalize().emailStripPlusTag()));
+      IdentifierHasher hasher = new IdentifierHasher(key.bytes());
       RecordNormalizer normalizer =
-          new RecordNormalizer(
-              new IdentifierNormalizer(new EmailOptions(job.normalize().emailStripPlusTag())),
-              new IdentifierHasher(key.bytes()));
+          new RecordNormalizer(identifiers, hasher, Blocklist.of(job.rules(), identifiers));
       Dataset<Row> evaluated = persist(normalizer.evaluate(raw));
       Dataset<Row> records = persist(RecordNormalizer.records(evaluated));
       Dataset<Row> rejected =
@@ -99,11 +104,41 @@ public final class NightlyRun {
               wholeRowsRejected
                   .unionByName(RecordNormalizer.rejected(evaluated))
                   .withColumn(Cols.RUN_ID, lit(ctx.runId())));
-      stage("normalize", () -> records.count() + rejected.count());
-      // Both outputs are materialized; the raw rows need not stay in memory.
+      Dataset<Row> blocked =
+          persist(
+              LinkDecisions.blocked(
+                  RecordNormalizer.blocked(evaluated)
+                      .groupBy(Cols.ID_TYPE, Cols.ID_HASH)
+                      .agg(count(lit(1)).as(LinkRules.RECORDS))));
+      stage("normalize", () -> records.count() + rejected.count() + blocked.count());
+      // All three outputs are materialized; the raw rows need not stay in memory.
       evaluated.unpersist();
 
-      Dataset<Row> anchored = DeterministicEdges.withAnchors(records, job.graph());
+      Dataset<Row> decisions =
+          persist(
+              LinkDecisions.withRunId(
+                  blocked
+                      .unionByName(
+                          LinkDecisions.isolatedHubs(
+                              job.rules().hubThreshold() == 0
+                                  ? LinkDecisions.none(spark)
+                                  : LinkRules.hubs(records, job.graph(), job.rules().hubThreshold())))
+                      .unionByName(
+                          LinkDecisions.doNotLink(
+                              LinkRules.withRecordCounts(
+                                  records,
+                                  LinkDecisions.identifiers(
+                                      spark,
+                                      DoNotLinkIdentifiers.resolve(job.rules(), identifiers, hasher))))),
+                  ctx.runId()));
+      stage("rules", decisions::count);
+
+      Dataset<Row> anchored =
+          persist(
+              DeterministicEdges.withAnchors(
+                  records,
+                  job.graph(),
+                  decisions.where(col(Cols.RULE).notEqual(lit(LinkDecisions.BLOCKLIST)))));
       Dataset<Row> edges =
           persist(DeterministicEdges.aggregate(DeterministicEdges.recordEdges(anchored), ctx.runId()));
       long edgeCount = stage("graph", edges::count);
@@ -136,12 +171,13 @@ public final class NightlyRun {
             sink.replace(OutputTables.IDENTITY_EDGES, edges);
             sink.append(OutputTables.MERGE_HISTORY, merges);
             sink.append(OutputTables.REJECTED_RECORDS, rejected);
+            sink.append(OutputTables.LINK_DECISIONS, decisions);
             return null;
           });
 
       long metricsStart = System.nanoTime();
       RunMetrics metrics =
-          metrics(ctx, records, rejected, links, profiles, merges, edgeCount, metricsStart);
+          metrics(ctx, records, rejected, links, profiles, merges, decisions, edgeCount, metricsStart);
       sink.append(OutputTables.RUN_METRICS, MetricsTable.of(spark, metrics));
       return metrics;
     } finally {
@@ -178,6 +214,7 @@ public final class NightlyRun {
       Dataset<Row> links,
       Dataset<Row> profiles,
       Dataset<Row> merges,
+      Dataset<Row> decisions,
       long edgeCount,
       long metricsStart) {
     spark.sparkContext().setJobGroup("metrics", "idgraph: metrics", false);
@@ -223,6 +260,16 @@ public final class NightlyRun {
             .limit(1)
             .collectAsList();
     long entities = records.select(Cols.ENTITY).distinct().count();
+    Map<String, Long> decisionIds = new TreeMap<>();
+    Map<String, Long> decisionRecords = new TreeMap<>();
+    for (Row r :
+        decisions
+            .groupBy(Cols.RULE)
+            .agg(count(lit(1)), coalesce(sum(LinkRules.RECORDS), lit(0L)))
+            .collectAsList()) {
+      decisionIds.put(r.getString(0), r.getLong(1));
+      decisionRecords.put(r.getString(0), r.getLong(2));
+    }
     long mergeCount = merges.count();
     stageSeconds.put("metrics", (System.nanoTime() - metricsStart) / 1e9);
     return new RunMetrics(
@@ -240,6 +287,8 @@ public final class NightlyRun {
         entities,
         entities == 0 ? 0.0 : (entities - profileCount) / (double) entities,
         byReason,
+        decisionIds,
+        decisionRecords,
         new LinkedHashMap<>(stageSeconds));
   }
 }

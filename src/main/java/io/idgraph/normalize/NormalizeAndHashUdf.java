@@ -20,17 +20,26 @@ public final class NormalizeAndHashUdf implements UDF3<String, String, String, R
 
   private final IdentifierNormalizer normalizer;
   private final IdentifierHasher hasher;
+  private final Blocklist blocklist;
 
   public NormalizeAndHashUdf(IdentifierNormalizer normalizer, IdentifierHasher hasher) {
+    this(normalizer, hasher, Blocklist.NONE);
+  }
+
+  /** A blocked value comes back hashed with reason BLOCKED, so it can be counted but not linked. */
+  public NormalizeAndHashUdf(
+      IdentifierNormalizer normalizer, IdentifierHasher hasher, Blocklist blocklist) {
     this.normalizer = normalizer;
     this.hasher = hasher;
+    this.blocklist = blocklist;
   }
 
   @Override
   public Row call(String idType, String raw, String region) {
     Normalized n = normalizer.normalize(idType, raw, region);
     if (n.isPresent()) {
-      return RowFactory.create(hasher.hash(idType, n.value()), null);
+      String reason = blocklist.blocks(idType, n.value()) ? RejectReason.BLOCKED.name() : null;
+      return RowFactory.create(hasher.hash(idType, n.value()), reason);
     }
     return RowFactory.create(null, n.isRejected() ? n.reason().name() : null);
   }

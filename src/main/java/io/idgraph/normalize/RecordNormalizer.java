@@ -30,8 +30,13 @@ public final class RecordNormalizer {
   private final UserDefinedFunction normalizeAndHash;
 
   public RecordNormalizer(IdentifierNormalizer normalizer, IdentifierHasher hasher) {
+    this(normalizer, hasher, Blocklist.NONE);
+  }
+
+  public RecordNormalizer(
+      IdentifierNormalizer normalizer, IdentifierHasher hasher, Blocklist blocklist) {
     this.normalizeAndHash =
-        udf(new NormalizeAndHashUdf(normalizer, hasher), NormalizeAndHashUdf.RESULT_TYPE)
+        udf(new NormalizeAndHashUdf(normalizer, hasher, blocklist), NormalizeAndHashUdf.RESULT_TYPE)
             .withName("idgraph_normalize_and_hash");
   }
 
@@ -111,7 +116,7 @@ public final class RecordNormalizer {
     Column identifiers =
         array_distinct(
             transform(
-                filter(col(RESULT), r -> r.getField(RESULT).getField(Cols.ID_HASH).isNotNull()),
+                filter(col(RESULT), RecordNormalizer::usable),
                 r ->
                     struct(
                         r.getField(Cols.ID_TYPE).as(Cols.ID_TYPE),
@@ -119,9 +124,7 @@ public final class RecordNormalizer {
     Column signals =
         array_distinct(
             transform(
-                filter(
-                    col(SIGNAL_RESULT),
-                    r -> r.getField(RESULT).getField(Cols.ID_HASH).isNotNull()),
+                filter(col(SIGNAL_RESULT), RecordNormalizer::usable),
                 r ->
                     struct(
                         r.getField(Cols.ID_TYPE).as(Cols.SIGNAL_TYPE),
@@ -172,7 +175,14 @@ public final class RecordNormalizer {
                 explode(
                         filter(
                             concat(col(RESULT), col(SIGNAL_RESULT)),
-                            r -> r.getField(RESULT).getField(Cols.REJECT_REASON).isNotNull()))
+                            r ->
+                                r.getField(RESULT)
+                                    .getField(Cols.REJECT_REASON)
+                                    .isNotNull()
+                                    .and(
+                                        r.getField(RESULT)
+                                            .getField(Cols.REJECT_REASON)
+                                            .notEqual(lit(RejectReason.BLOCKED.name())))))
                     .as(RESULT))
             .select(
                 col(Cols.SOURCE),
@@ -184,6 +194,37 @@ public final class RecordNormalizer {
     return RawRecords.conform(duplicates, RawRecords.REJECTED_SCHEMA)
         .unionByName(RawRecords.conform(timeRejects, RawRecords.REJECTED_SCHEMA))
         .unionByName(RawRecords.conform(valueRejects, RawRecords.REJECTED_SCHEMA));
+  }
+
+  /** A normalize-and-hash result that becomes an identifier: hashed and neither rejected nor blocked. */
+  private static Column usable(Column result) {
+    return result
+        .getField(RESULT)
+        .getField(Cols.ID_HASH)
+        .isNotNull()
+        .and(result.getField(RESULT).getField(Cols.REJECT_REASON).isNull());
+  }
+
+  /** Blocked values of kept records: source, record_id, id_type, id_hash. */
+  public static Dataset<Row> blocked(Dataset<Row> evaluated) {
+    return evaluated
+        .where(col(RANK).equalTo(1))
+        .select(
+            col(Cols.SOURCE),
+            col(Cols.RECORD_ID),
+            explode(
+                    filter(
+                        col(RESULT),
+                        r ->
+                            r.getField(RESULT)
+                                .getField(Cols.REJECT_REASON)
+                                .equalTo(lit(RejectReason.BLOCKED.name()))))
+                .as(RESULT))
+        .select(
+            col(Cols.SOURCE),
+            col(Cols.RECORD_ID),
+            col(RESULT).getField(Cols.ID_TYPE).as(Cols.ID_TYPE),
+            col(RESULT).getField(RESULT).getField(Cols.ID_HASH).as(Cols.ID_HASH));
   }
 
   /**

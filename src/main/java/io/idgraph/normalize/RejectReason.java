@@ -23,5 +23,7 @@ public enum RejectReason {
   /** An identifier type idgraph does not know. */
   UNKNOWN_ID_TYPE,
   /** A value longer than its type allows. */
-  VALUE_TOO_LONG
+  VALUE_TOO_LONG,
+  /** A junk value on the blocklist: counted in link_decisions, not in rejected_records. */
+  BLOCKED
 }

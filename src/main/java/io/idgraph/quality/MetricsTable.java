@@ -47,6 +47,9 @@ public final class MetricsTable {
           .add(
               "rejections_by_reason",
               DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
+          .add(
+              "link_decisions_by_rule",
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
           .add("stage_seconds", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType));
 
   public static Dataset<Row> of(SparkSession spark, RunMetrics m) {
@@ -73,6 +76,7 @@ public final class MetricsTable {
             m.entities(),
             m.duplicateDetectionRate(),
             m.rejectionsByReason(),
+            m.linkDecisionsByRule(),
             m.stageSeconds());
     return spark.createDataFrame(List.of(row), SCHEMA);
   }

@@ -13,6 +13,9 @@ import java.util.Map;
  * @param rejectionsByReason rejected rows and values per reason
  * @param duplicateDetectionRate share of source entities folded into another entity's profile:
  *     (entities - profiles holding entities) / entities
+ * @param linkDecisionsByRule identifiers kept from linking per rule (blocklist, hub_isolation,
+ *     do_not_link)
+ * @param linkDecisionRecordsByRule records carrying those identifiers, per rule
  * @param stageSeconds wall time per stage, in pipeline order
  */
 public record RunMetrics(
@@ -30,6 +33,8 @@ public record RunMetrics(
     long entities,
     double duplicateDetectionRate,
     Map<String, Long> rejectionsByReason,
+    Map<String, Long> linkDecisionsByRule,
+    Map<String, Long> linkDecisionRecordsByRule,
     Map<String, Double> stageSeconds) {
 
   /**

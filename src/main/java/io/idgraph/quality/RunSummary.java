@@ -40,6 +40,16 @@ public final class RunSummary {
       m.rejectionsByReason()
           .forEach((k, v) -> out.append(String.format("    %-22s %10d%n", k, v)));
     }
+    if (!m.linkDecisionsByRule().isEmpty()) {
+      out.append("  kept from linking (identity rules, see link_decisions):\n");
+      m.linkDecisionsByRule()
+          .forEach(
+              (k, v) ->
+                  out.append(
+                      String.format(
+                          "    %-22s %10d identifiers on %d records%n",
+                          k, v, m.linkDecisionRecordsByRule().getOrDefault(k, 0L))));
+    }
     out.append("\n  time per stage:\n");
     for (Map.Entry<String, Double> e : m.stageSeconds().entrySet()) {
       out.append(String.format("    %-22s %8.1f s%n", e.getKey(), e.getValue()));

@@ -13,6 +13,7 @@ public final class OutputTables {
   public static final String MERGE_HISTORY = "merge_history";
   public static final String REJECTED_RECORDS = "rejected_records";
   public static final String RUN_METRICS = "run_metrics";
+  public static final String LINK_DECISIONS = "link_decisions";
 
   public static final List<String> ALL =
       List.of(
@@ -22,5 +23,6 @@ public final class OutputTables {
           IDENTITY_EDGES,
           MERGE_HISTORY,
           REJECTED_RECORDS,
+          LINK_DECISIONS,
           RUN_METRICS);
 }

@@ -91,6 +91,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void identityRulesAreChecked() {
+    String source = "sources:\n  - {name: crm, type: crm, path: a}\n";
+    assertThatThrownBy(() -> load(source + "rules: {hub_threshold: -1}\n"))
+        .hasMessageContaining("rules.hub_threshold");
+    assertThatThrownBy(() -> load(source + "rules: {block_patterns: {email: ['(']}}\n"))
+        .hasMessageContaining("rules.block_patterns.email");
+    assertThatThrownBy(() -> load(source + "rules: {block_values: {mail: [x]}}\n"))
+        .hasMessageContaining("rules.block_values.mail");
+    assertThatThrownBy(
+            () -> load(source + "rules: {do_not_link: [{type: email, value: a@b.com, hash: ab}]}\n"))
+        .hasMessageContaining("rules.do_not_link[0]");
+    assertThatThrownBy(() -> load(source + "rules: {do_not_link: [{type: email, hash: xyz}]}\n"))
+        .hasMessageContaining("rules.do_not_link[0].hash");
+  }
+
+  @Test
   void missingConfigFileIsAnInputError() {
     assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(dir.resolve("nope.yaml")))
         .isInstanceOf(BadInputException.class)

@@ -131,6 +131,21 @@ class NightlyRunEndToEndTest {
   }
 
   @Test
+  void junkEmailsDoNotMergeDifferentPeopleAndAreRecorded(SparkSession spark) {
+    String[] contacts = scenarios.getProperty("junk_email.contact_ids").split(",");
+    assertThat(contacts.length).isGreaterThanOrEqualTo(2);
+    List<String> profiles = new ArrayList<>();
+    for (String contact : contacts) {
+      profiles.add(profileOf(spark, "crm", contact));
+    }
+    assertThat(profiles).doesNotHaveDuplicates();
+    Dataset<Row> decisions = table(spark, OutputTables.LINK_DECISIONS);
+    assertThat(decisions.where(col(Cols.RULE).equalTo("blocklist").and(col(Cols.ID_TYPE).equalTo("email"))).count())
+        .isPositive();
+    assertThat(summary).contains("kept from linking").contains("blocklist");
+  }
+
+  @Test
   void profilesHaveStatesAndMergesAreRecorded(SparkSession spark) {
     List<String> states =
         table(spark, OutputTables.PROFILES).select(Cols.STATE).distinct().as(

@@ -1,0 +1,102 @@
+package io.idgraph.graph;
+
+import static io.idgraph.testing.CanonicalRecords.record;
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.idgraph.cluster.ConnectedComponents;
+import io.idgraph.cluster.ProfileAssignment;
+import io.idgraph.config.GraphConfig;
+import io.idgraph.normalize.DoNotLinkIdentifiers;
+import io.idgraph.schema.Cols;
+import io.idgraph.testing.CanonicalRecords;
+import io.idgraph.testing.SparkTest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/** Hub isolation and do-not-link on tiny graphs, through the same stages NightlyRun uses. */
+@SparkTest
+class IdentityRulesScenarioTest {
+
+  private static Map<String, String> profiles(Dataset<Row> records, Dataset<Row> unlinkable) {
+    Dataset<Row> anchored = DeterministicEdges.withAnchors(records, GraphConfig.DEFAULTS, unlinkable);
+    ConnectedComponents cc = ConnectedComponents.named("graphx");
+    try {
+      Dataset<Row> components =
+          cc.components(
+              DeterministicEdges.recordEdges(anchored)
+                  .select(
+                      DeterministicEdges.vertexId(col(Cols.SRC_HASH)).as(Cols.SRC),
+                      DeterministicEdges.vertexId(col(Cols.DST_HASH)).as(Cols.DST)));
+      Map<String, String> out = new HashMap<>();
+      for (Row r :
+          ProfileAssignment.assign(anchored, components)
+              .select(Cols.RECORD_ID, Cols.PROFILE_ID)
+              .collectAsList()) {
+        out.put(r.getString(0), r.getString(1));
+      }
+      return out;
+    } finally {
+      cc.release();
+    }
+  }
+
+  @Test
+  void switchboardOnFifteenContactsIsIsolatedAndRecorded(SparkSession spark) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 15; i++) {
+      rows.add(
+          record("crm", "c" + i, null,
+              "external_id:crm=x-" + i + " email=e-" + i + " phone=p-switchboard", Map.of()));
+    }
+    // One person with two emails and two phones stays one profile.
+    rows.add(record("crm", "ann1", null, "external_id:crm=x-ann email=e-ann-work phone=p-ann-1", Map.of()));
+    rows.add(record("email", "ann2", null, "email=e-ann-work email=e-ann-home", Map.of()));
+    rows.add(record("support", "ann3", null, "email=e-ann-home phone=p-ann-2", Map.of()));
+    rows.add(record("web", "ann4", null, "phone=p-ann-2 user_id=u-ann", Map.of()));
+    Dataset<Row> records = CanonicalRecords.of(spark, rows.toArray(Row[]::new));
+
+    Dataset<Row> hubs = LinkRules.hubs(records, GraphConfig.DEFAULTS, 10);
+    List<Row> hubRows = hubs.collectAsList();
+    assertThat(hubRows).hasSize(1);
+    assertThat((String) hubRows.get(0).getAs(Cols.ID_HASH)).isEqualTo("p-switchboard");
+    assertThat((Long) hubRows.get(0).getAs(LinkRules.DEGREE)).isEqualTo(30L);
+    assertThat((Long) hubRows.get(0).getAs(LinkRules.RECORDS)).isEqualTo(15L);
+
+    Map<String, String> isolated = profiles(records, hubs);
+    assertThat(isolated.entrySet().stream().filter(e -> e.getKey().startsWith("c")).map(Map.Entry::getValue).distinct())
+        .hasSize(15);
+    assertThat(List.of(isolated.get("ann1"), isolated.get("ann2"), isolated.get("ann3"), isolated.get("ann4")))
+        .containsOnly(isolated.get("ann1"));
+
+    Map<String, String> unruled = profiles(records, LinkDecisions.none(spark));
+    assertThat(unruled.get("c0")).isEqualTo(unruled.get("c14"));
+
+    Row decision = LinkDecisions.isolatedHubs(hubs).first();
+    assertThat((String) decision.getAs(Cols.RULE)).isEqualTo(LinkDecisions.HUB_ISOLATION);
+  }
+
+  @Test
+  void doNotLinkIdentifierNeverLinks(SparkSession spark) {
+    Dataset<Row> records =
+        CanonicalRecords.of(
+            spark,
+            record("crm", "a", null, "external_id:crm=x-a email=e-family", Map.of()),
+            record("crm", "b", null, "external_id:crm=x-b email=e-family", Map.of()));
+    Dataset<Row> dnl =
+        LinkDecisions.identifiers(spark, List.of(new DoNotLinkIdentifiers.Hashed("email", "e-family")));
+    Map<String, String> p = profiles(records, dnl);
+    assertThat(p.get("a")).isNotEqualTo(p.get("b"));
+    Row decision = LinkDecisions.doNotLink(LinkRules.withRecordCounts(records, dnl)).first();
+    assertThat((String) decision.getAs(Cols.RULE)).isEqualTo(LinkDecisions.DO_NOT_LINK);
+    assertThat((Long) decision.getAs(LinkRules.RECORDS)).isEqualTo(2L);
+    assertThat(profiles(records, LinkDecisions.none(spark)).get("a"))
+        .isEqualTo(profiles(records, LinkDecisions.none(spark)).get("b"));
+  }
+}
