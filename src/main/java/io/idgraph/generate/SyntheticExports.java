@@ -210,9 +210,12 @@ public final class SyntheticExports {
     String first = FIRST[rnd.nextInt(FIRST.length)];
     String last = LAST[rnd.nextInt(LAST.length)];
     String country = rnd.nextDouble() < rates.nonUs() ? REGIONS[rnd.nextInt(REGIONS.length)] : "US";
+    // Unique per person, as real addresses are: shared addresses are a hard case of their own, made
+    // on purpose (junk values), never by accident of a small name list.
     String emailAddress =
-        (first + "." + last + (rnd.nextInt(3) == 0 ? "" : String.valueOf(rnd.nextInt(1000))))
+        (rnd.nextBoolean() ? first + "." + last : first.charAt(0) + last)
                 .toLowerCase(Locale.ROOT)
+            + index
             + "@"
             + DOMAINS[rnd.nextInt(DOMAINS.length)];
     Phone phone = phone(rnd, country);

@@ -37,7 +37,7 @@ public final class SourceCheck {
 
   public void require(boolean present, String key) {
     if (!present) {
-      throw error(key, "is required for connector type this source uses");
+      throw error(key, "is required for this connector type");
     }
   }
 
