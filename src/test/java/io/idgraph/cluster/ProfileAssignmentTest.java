@@ -1,15 +1,13 @@
 package io.idgraph.cluster;
 
 import static io.idgraph.testing.CanonicalRecords.record;
-import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.idgraph.config.GraphConfig;
-import io.idgraph.graph.DeterministicEdges;
 import io.idgraph.schema.Cols;
 import io.idgraph.testing.CanonicalRecords;
+import io.idgraph.testing.Clustering;
 import io.idgraph.testing.SparkTest;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -21,26 +19,7 @@ import org.junit.jupiter.api.Test;
 class ProfileAssignmentTest {
 
   private static Map<String, String> profiles(Dataset<Row> records, GraphConfig graph) {
-    Dataset<Row> anchored = DeterministicEdges.withAnchors(records, graph);
-    Dataset<Row> edges = DeterministicEdges.recordEdges(anchored);
-    GraphXConnectedComponents cc = new GraphXConnectedComponents();
-    try {
-      Dataset<Row> components =
-          cc.components(
-              edges.select(
-                  DeterministicEdges.vertexId(col(Cols.SRC_HASH)).as(Cols.SRC),
-                  DeterministicEdges.vertexId(col(Cols.DST_HASH)).as(Cols.DST)));
-      Map<String, String> byRecord = new HashMap<>();
-      for (Row r :
-          ProfileAssignment.assign(anchored, components)
-              .select(Cols.RECORD_ID, Cols.PROFILE_ID)
-              .collectAsList()) {
-        byRecord.put(r.getString(0), r.getString(1));
-      }
-      return byRecord;
-    } finally {
-      cc.release();
-    }
+    return Clustering.profiles(records, graph, null);
   }
 
   @Test

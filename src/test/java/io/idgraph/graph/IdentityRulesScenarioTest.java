@@ -4,15 +4,13 @@ import static io.idgraph.testing.CanonicalRecords.record;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.idgraph.cluster.ConnectedComponents;
-import io.idgraph.cluster.ProfileAssignment;
 import io.idgraph.config.GraphConfig;
 import io.idgraph.normalize.DoNotLinkIdentifiers;
 import io.idgraph.schema.Cols;
 import io.idgraph.testing.CanonicalRecords;
+import io.idgraph.testing.Clustering;
 import io.idgraph.testing.SparkTest;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -25,26 +23,7 @@ import org.junit.jupiter.api.Test;
 class IdentityRulesScenarioTest {
 
   private static Map<String, String> profiles(Dataset<Row> records, Dataset<Row> unlinkable) {
-    Dataset<Row> anchored = DeterministicEdges.withAnchors(records, GraphConfig.DEFAULTS, unlinkable);
-    ConnectedComponents cc = ConnectedComponents.named("graphx");
-    try {
-      Dataset<Row> components =
-          cc.components(
-              DeterministicEdges.recordEdges(anchored)
-                  .select(
-                      DeterministicEdges.vertexId(col(Cols.SRC_HASH)).as(Cols.SRC),
-                      DeterministicEdges.vertexId(col(Cols.DST_HASH)).as(Cols.DST)));
-      Map<String, String> out = new HashMap<>();
-      for (Row r :
-          ProfileAssignment.assign(anchored, components)
-              .select(Cols.RECORD_ID, Cols.PROFILE_ID)
-              .collectAsList()) {
-        out.put(r.getString(0), r.getString(1));
-      }
-      return out;
-    } finally {
-      cc.release();
-    }
+    return Clustering.profiles(records, GraphConfig.DEFAULTS, unlinkable);
   }
 
   @Test
