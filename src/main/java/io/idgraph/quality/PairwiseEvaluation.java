@@ -26,8 +26,10 @@ public final class PairwiseEvaluation {
   static Dataset<Row> matched(Dataset<Row> recordProfiles, Dataset<Row> truth) {
     Dataset<Row> t =
         truth.select(col(Cols.SOURCE), col(Cols.RECORD_ID), col(Cols.PERSON_ID)).distinct();
+    // A record listed twice must not count its pairs twice.
     return recordProfiles
         .select(Cols.SOURCE, Cols.RECORD_ID, Cols.PROFILE_ID)
+        .dropDuplicates(Cols.SOURCE, Cols.RECORD_ID)
         .join(t, List.of(Cols.SOURCE, Cols.RECORD_ID).toArray(String[]::new), "inner");
   }
 

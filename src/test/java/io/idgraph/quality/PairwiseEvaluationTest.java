@@ -59,6 +59,17 @@ class PairwiseEvaluationTest {
   }
 
   @Test
+  void aRecordListedTwiceCountsOnce(SparkSession spark) {
+    Dataset<Row> truth = pairs(spark, "person_id", TRUTH);
+    EvaluationResult r =
+        PairwiseEvaluation.evaluate(
+            pairs(spark, "profile_id", "r1=X", "r1=X", "r2=X", "r3=X", "r4=Y", "r5=Y", "r6=Z"), truth);
+    assertThat(r.predictedPairs()).isEqualTo(4);
+    assertThat(r.precision()).isEqualTo(1.0);
+    assertThat(r.outputRecordsNotInTruth()).isZero();
+  }
+
+  @Test
   void perfectOneProfileAndAllSingletons(SparkSession spark) {
     Dataset<Row> truth = pairs(spark, "person_id", TRUTH);
     EvaluationResult perfect =
