@@ -86,6 +86,12 @@ public final class SyntheticExports {
       return deviceId != null;
     }
 
+    /** Derived from the device id, not drawn, so it shifts no later random draw. */
+    String pushEndpoint() {
+      String service = userAgent.contains("iPhone") ? "apns" : "fcm";
+      return service + ":" + deviceId.substring(2);
+    }
+
     String fingerprint() {
       return userAgent + "|" + screen + "|" + tz + "|" + locale;
     }
@@ -391,7 +397,8 @@ public final class SyntheticExports {
     if (userId != null && run.lastSharedBrowser != null && rnd.nextDouble() < rates.sharedBrowser()) {
       Device shared = run.lastSharedBrowser;
       String id = messageId(index, seq);
-      writeEvent(run, person, id, "identify", shared, userId, null, t, traits(email, null, first, last),
+      writeEvent(run, person, id, "identify", shared, userId, null, t,
+          traits(shared, email, null, first, last),
           recs, Set.of("anon:" + shared.anonymousId(), "user:" + userId, cleanEmailKey), Set.of());
       run.count(HardCase.SHARED_BROWSER);
       if (!run.scenarios.containsKey("shared_browser.message_id_a")) {
@@ -437,7 +444,8 @@ public final class SyntheticExports {
         }
         String identify = messageId(index, seq);
         writeEvent(run, person, identify, "identify", device, uid, null, t,
-            traits(writtenEmail, writtenPhone, first, last), recs, keys, Set.of(device.fingerprint()));
+            traits(device, writtenEmail, writtenPhone, first, last), recs, keys,
+            Set.of(device.fingerprint()));
         if (!device.isApp() && device.anonymousId().startsWith("a-") && d == 0) {
           run.lastSharedBrowser = device;
           run.lastSharedBrowserIdentify = identify;
@@ -475,7 +483,7 @@ public final class SyntheticExports {
       } else if (userId == null && rnd.nextInt(5) == 0) {
         // Newsletter sign-up on the site: an identify with traits but no user id.
         writeEvent(run, person, messageId(index, seq), "identify", device, null, null, t,
-            traits(email, null, first, last), recs,
+            traits(device, email, null, first, last), recs,
             Set.of("anon:" + device.anonymousId(), cleanEmailKey), Set.of(device.fingerprint()));
       }
       if (!device.isApp() && rnd.nextDouble() < rates.cookieReset()) {
@@ -592,7 +600,7 @@ public final class SyntheticExports {
     recs.add(new Ceilings.Rec(keys, deviceKeys));
   }
 
-  private ObjectNode traits(String email, String phone, String first, String last) {
+  private ObjectNode traits(Device device, String email, String phone, String first, String last) {
     ObjectNode t = json.createObjectNode();
     t.put("email", email);
     if (phone != null) {
@@ -600,6 +608,11 @@ public final class SyntheticExports {
     }
     t.put("first_name", first);
     t.put("last_name", last);
+    if (device.isApp()) {
+      // The app registers for push when the user identifies; the endpoint names the same device as
+      // its id, so it adds no link the ceilings do not already count.
+      t.put("push_endpoint", device.pushEndpoint());
+    }
     return t;
   }
 
