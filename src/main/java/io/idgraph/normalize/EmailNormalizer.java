@@ -26,16 +26,7 @@ public final class EmailNormalizer implements Serializable {
     if (raw == null || raw.isBlank()) {
       return Normalized.absent();
     }
-    String s = raw.strip().toLowerCase(Locale.ROOT);
-    if (s.startsWith("mailto:")) {
-      s = s.substring("mailto:".length()).strip();
-    }
-    while (s.length() >= 2
-        && ((s.startsWith("<") && s.endsWith(">"))
-            || (s.startsWith("\"") && s.endsWith("\""))
-            || (s.startsWith("'") && s.endsWith("'")))) {
-      s = s.substring(1, s.length() - 1).strip();
-    }
+    String s = unwrap(raw.strip().toLowerCase(Locale.ROOT));
     if (s.length() > 254) {
       return Normalized.rejected(RejectReason.VALUE_TOO_LONG);
     }
@@ -61,6 +52,30 @@ public final class EmailNormalizer implements Serializable {
       }
     }
     return Normalized.of(local + "@" + domain);
+  }
+
+  /**
+   * Peels "mailto:", angle brackets and quotes in any order and nesting, so "<mailto:ann@x.com>"
+   * and "mailto:<ann@x.com>" both come out as "ann@x.com".
+   */
+  private static String unwrap(String s) {
+    String previous;
+    do {
+      previous = s;
+      if (s.startsWith("mailto:")) {
+        s = s.substring("mailto:".length()).strip();
+      }
+      if (s.length() >= 2 && isWrapped(s)) {
+        s = s.substring(1, s.length() - 1).strip();
+      }
+    } while (!s.equals(previous));
+    return s;
+  }
+
+  private static boolean isWrapped(String s) {
+    return (s.startsWith("<") && s.endsWith(">"))
+        || (s.startsWith("\"") && s.endsWith("\""))
+        || (s.startsWith("'") && s.endsWith("'"));
   }
 
   private static boolean validLocal(String local) {

@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 /**
  * Identifier type names. They are part of every hash ({@code HMAC(key, type + ":" + value)}), so a
  * value means something different under each type, and renaming a type changes every hash of it.
+ * Every {@code is...} check answers false for null (where {@code Set.of(...).contains} throws).
  */
 public final class IdType {
   private IdType() {}
@@ -36,17 +37,17 @@ public final class IdType {
   }
 
   public static boolean isSignalType(String type) {
-    return SIGNALS.contains(type);
+    return type != null && SIGNALS.contains(type);
   }
 
   /** Types that name a person: email, phone, user id, external ids. */
   public static boolean isKnownPersonType(String type) {
-    return KNOWN_PERSON.contains(type) || isExternalId(type);
+    return type != null && (KNOWN_PERSON.contains(type) || isExternalId(type));
   }
 
   /** Types that name a browser or device, not a person: anonymous id, device id, push endpoint. */
   public static boolean isAnonymousType(String type) {
-    return ANONYMOUS.contains(type);
+    return type != null && ANONYMOUS.contains(type);
   }
 
   public static boolean isValidType(String type) {

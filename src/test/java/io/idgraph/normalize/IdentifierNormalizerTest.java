@@ -15,11 +15,46 @@ class IdentifierNormalizerTest {
     assertThat(ids.normalize("external_id:crm", "C1", null).value()).isEqualTo("C1");
     assertThat(ids.normalize("anonymous_id", "", null)).isEqualTo(Normalized.absent());
     assertThat(ids.normalize("user_id", "undefined", null).value()).isEqualTo("undefined");
-    assertThat(ids.normalize("nickname", "x", null).reason()).isEqualTo(RejectReason.UNKNOWN_ID_TYPE);
+    assertThat(ids.normalize("nickname", "x", null).reason())
+        .isEqualTo(RejectReason.UNKNOWN_ID_TYPE);
     assertThat(ids.normalize("external_id:CRM", "x", null).reason())
         .isEqualTo(RejectReason.UNKNOWN_ID_TYPE);
     assertThat(ids.normalize("device_id", "d".repeat(513), null).reason())
         .isEqualTo(RejectReason.VALUE_TOO_LONG);
+  }
+
+  @Test
+  void exactTypesAreTrimmedButOtherwiseKept() {
+    assertThat(ids.normalize("push_endpoint", " https://push.example/abc?X=1 ", null).value())
+        .isEqualTo("https://push.example/abc?X=1");
+    assertThat(ids.normalize("fingerprint", "Mozilla/5.0|1920x1080|UTC|en-US", null).value())
+        .isEqualTo("Mozilla/5.0|1920x1080|UTC|en-US");
+    assertThat(ids.normalize("anonymous_id", "[object Object]", null).value())
+        .isEqualTo("[object Object]");
+    assertThat(ids.normalize("external_id:crm", "{\"id\":null}", null).value())
+        .isEqualTo("{\"id\":null}");
+    assertThat(ids.normalize("user_id", "AbC", null).value()).isEqualTo("AbC");
+    assertThat(ids.normalize("device_id", "d".repeat(512), null).value()).hasSize(512);
+  }
+
+  @Test
+  void unknownTypeIsRejectedEvenForBlankValues() {
+    assertThat(ids.normalize(null, "x", null).reason()).isEqualTo(RejectReason.UNKNOWN_ID_TYPE);
+    assertThat(ids.normalize("nickname", "", null).reason())
+        .isEqualTo(RejectReason.UNKNOWN_ID_TYPE);
+  }
+
+  @Test
+  void rejectionsComeFromTheTypesOwnRules() {
+    assertThat(ids.normalize("email", "a@@x.com", null).reason())
+        .isEqualTo(RejectReason.INVALID_EMAIL);
+    assertThat(ids.normalize("phone", "650 253 0000", null).reason())
+        .isEqualTo(RejectReason.INVALID_PHONE);
+    assertThat(ids.normalize("ip16", "localhost", null).reason())
+        .isEqualTo(RejectReason.INVALID_IP);
+    assertThat(
+            new IdentifierNormalizer(new EmailOptions(false)).normalize("email", "a+b@x.com", null))
+        .isEqualTo(Normalized.of("a+b@x.com"));
   }
 
   @Test
@@ -30,7 +65,9 @@ class IdentifierNormalizerTest {
         .isEqualTo("2001:0db8:85a3");
     assertThat(ids.normalize("ip16", "2001:DB8::1", null).value()).isEqualTo("2001:0db8");
     for (String bad : new String[] {"256.1.1.1", "1.2.3", "example.com", "10.0.0.1.5", "::g"}) {
-      assertThat(ids.normalize("ip24", bad, null).reason()).as(bad).isEqualTo(RejectReason.INVALID_IP);
+      assertThat(ids.normalize("ip24", bad, null).reason())
+          .as(bad)
+          .isEqualTo(RejectReason.INVALID_IP);
     }
   }
 }
