@@ -83,18 +83,55 @@ public final class ConfigValidator {
       }
     }
     for (int i = 0; i < rules.doNotLink().size(); i++) {
-      RulesConfig.DoNotLink d = rules.doNotLink().get(i);
-      String at = "rules.do_not_link[" + i + "]";
-      requireIdType(at + ".type", d.type());
-      if ((d.value() == null) == (d.hash() == null)) {
-        throw error(at, "needs exactly one of 'value' and 'hash'");
+      requireIdentifier("rules.do_not_link[" + i + "]", rules.doNotLink().get(i));
+    }
+    for (int i = 0; i < rules.doNotLinkPairs().size(); i++) {
+      String at = "rules.do_not_link_pairs[" + i + "]";
+      List<RulesConfig.DoNotLink> pair = rules.doNotLinkPairs().get(i);
+      if (pair == null || pair.size() != 2) {
+        throw error(at, "must list exactly two identifiers, e.g. [{type: email, value: a@x.com}, "
+            + "{type: email, value: b@x.com}]");
       }
-      if (d.hash() != null && !d.hash().matches("[0-9a-fA-F]{64}")) {
-        throw error(at + ".hash", "must be 64 hex digits (an idgraph identifier hash)");
+      requireIdentifier(at + "[0]", pair.get(0));
+      requireIdentifier(at + "[1]", pair.get(1));
+    }
+    Set<String> ranked = new HashSet<>();
+    for (String type : rules.priority()) {
+      if (!LINK_TYPES.contains(type) && !EXTERNAL_SYSTEM.matcher(String.valueOf(type)).matches()) {
+        throw error("rules.priority", "'" + type + "' is not a linkable identifier type (one of "
+            + LINK_TYPES + ")");
       }
+      if (!ranked.add(type)) {
+        throw error("rules.priority", "'" + type + "' is listed twice");
+      }
+    }
+    for (var e : rules.limits().entrySet()) {
+      String at = "rules.limits." + e.getKey();
+      if (!LINK_TYPES.contains(e.getKey()) && !EXTERNAL_SYSTEM.matcher(e.getKey()).matches()) {
+        throw error(at, "'" + e.getKey() + "' is not a linkable identifier type (one of " + LINK_TYPES + ")");
+      }
+      if (e.getValue() == null || e.getValue() < 0) {
+        throw error(at, "must be a whole number: the most identifiers of this type in one profile (0: no limit)");
+      }
+    }
+    if (rules.maxProfileIdentifiers() < 0) {
+      throw error("rules.max_profile_identifiers", "must be 0 (off) or more");
     }
     if (job.history().reversibleDays() < 1) {
       throw error("history.reversible_days", "must be at least 1");
+    }
+  }
+
+  private void requireIdentifier(String at, RulesConfig.DoNotLink d) {
+    if (d == null) {
+      throw error(at, "is empty; give {type, value} or {type, hash}");
+    }
+    requireIdType(at + ".type", d.type());
+    if ((d.value() == null) == (d.hash() == null)) {
+      throw error(at, "needs exactly one of 'value' and 'hash'");
+    }
+    if (d.hash() != null && !d.hash().matches("[0-9a-fA-F]{64}")) {
+      throw error(at + ".hash", "must be 64 hex digits (an idgraph identifier hash)");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.idgraph.config;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,16 +18,36 @@ import java.util.Map;
  *     link them (default 10; 0 turns hub isolation off)
  * @param doNotLink identifiers that are never used to link, each {@code {type, value}} (raw, hashed on
  *     load) or {@code {type, hash}} (default none)
+ * @param priority identifier types from most to least trusted; merges are made in this order and a
+ *     limit can only refuse a link through a type of lower or equal priority than the limited type.
+ *     {@code external_id} stands for every {@code external_id:<system>}; linkable types left out rank
+ *     last (default {@link #DEFAULT_PRIORITY})
+ * @param limits most distinct identifiers of a type one profile may hold, merged over
+ *     {@link #DEFAULT_LIMITS}; 0 removes a limit; {@code external_id} applies to each system
+ * @param maxProfileIdentifiers size cap: a merge that would give a profile more distinct identifiers
+ *     than this is refused, weakest (lowest-priority, least recent) links first (default 100; 0 off)
+ * @param doNotLinkPairs pairs of identifiers that must never end in one profile, each a list of two
+ *     {@code {type, value}} or {@code {type, hash}} (default none)
  */
 public record RulesConfig(
     Boolean builtinBlocklist,
     Map<String, List<String>> blockValues,
     Map<String, List<String>> blockPatterns,
     Integer hubThreshold,
-    List<DoNotLink> doNotLink) {
+    List<DoNotLink> doNotLink,
+    List<String> priority,
+    Map<String, Integer> limits,
+    Integer maxProfileIdentifiers,
+    List<List<DoNotLink>> doNotLinkPairs) {
 
   public static final int DEFAULT_HUB_THRESHOLD = 10;
-  public static final RulesConfig DEFAULTS = new RulesConfig(null, null, null, null, null);
+  public static final List<String> DEFAULT_PRIORITY =
+      List.of("user_id", "email", "phone", "external_id", "device_id", "push_endpoint", "anonymous_id");
+  /** user_id 1 (one login is one person); email and phone 5 (work, private, old addresses). */
+  public static final Map<String, Integer> DEFAULT_LIMITS = Map.of("user_id", 1, "email", 5, "phone", 5);
+  public static final int DEFAULT_MAX_PROFILE_IDENTIFIERS = 100;
+  public static final RulesConfig DEFAULTS =
+      new RulesConfig(null, null, null, null, null, null, null, null, null);
 
   public RulesConfig {
     builtinBlocklist = builtinBlocklist == null || builtinBlocklist;
@@ -34,6 +55,15 @@ public record RulesConfig(
     blockPatterns = blockPatterns == null ? Map.of() : Map.copyOf(blockPatterns);
     hubThreshold = hubThreshold == null ? DEFAULT_HUB_THRESHOLD : hubThreshold;
     doNotLink = doNotLink == null ? List.of() : List.copyOf(doNotLink);
+    priority = priority == null ? DEFAULT_PRIORITY : List.copyOf(priority);
+    Map<String, Integer> merged = new LinkedHashMap<>(DEFAULT_LIMITS);
+    if (limits != null) {
+      merged.putAll(limits);
+    }
+    limits = java.util.Collections.unmodifiableMap(merged); // nulls reach the validator
+    maxProfileIdentifiers =
+        maxProfileIdentifiers == null ? DEFAULT_MAX_PROFILE_IDENTIFIERS : maxProfileIdentifiers;
+    doNotLinkPairs = doNotLinkPairs == null ? List.of() : List.copyOf(doNotLinkPairs);
   }
 
   /** One do-not-link identifier: a raw value (hashed on load) or a hash, of a type. */

@@ -20,7 +20,8 @@ public final class DeterministicEdges {
   /** The record's smallest linkable identifier hash; its component is the record's profile. */
   public static final String ANCHOR_HASH = Cols.INTERNAL_PREFIX + "anchor";
 
-  private static final String LINKABLE = Cols.INTERNAL_PREFIX + "linkable";
+  /** The record's linkable identifiers, sorted: array of (id_hash, id_type). */
+  public static final String LINKABLE = Cols.INTERNAL_PREFIX + "linkable";
   private static final String OTHER = Cols.INTERNAL_PREFIX + "other";
   private static final String UNLINKABLE = Cols.INTERNAL_PREFIX + "unlinkable";
   private static final String SOURCE_KEY = Cols.INTERNAL_PREFIX + "source";

@@ -16,12 +16,14 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Rows of the link_decisions table: every identifier the identity rules kept from linking, with the
  * rule (blocklist, hub_isolation, do_not_link), its type and hash, how many records carry it and, for
- * hubs, its degree (distinct strong identifiers seen with it).
+ * hubs, its degree (distinct strong identifiers seen with it), for refused links the number of groups
+ * it was kept from, and a sentence saying why ({@code detail}).
  */
 public final class LinkDecisions {
   public static final String BLOCKLIST = "blocklist";
   public static final String HUB_ISOLATION = "hub_isolation";
   public static final String DO_NOT_LINK = "do_not_link";
+  public static final String DETAIL = "detail";
 
   private static final StructType IDS =
       new StructType().add(Cols.ID_TYPE, DataTypes.StringType).add(Cols.ID_HASH, DataTypes.StringType);
@@ -30,17 +32,39 @@ public final class LinkDecisions {
 
   /** Blocked values: input (id_type, id_hash, records). */
   public static Dataset<Row> blocked(Dataset<Row> counted) {
-    return shape(counted, BLOCKLIST, lit(null).cast(DataTypes.LongType));
+    return shape(counted, BLOCKLIST, lit(null).cast(DataTypes.LongType))
+        .withColumn(DETAIL, lit("junk value on the blocklist; never an identifier"));
   }
 
   /** Isolated hubs: input (id_type, id_hash, degree, records). */
   public static Dataset<Row> isolatedHubs(Dataset<Row> hubs) {
-    return shape(hubs, HUB_ISOLATION, col(LinkRules.DEGREE));
+    return shape(hubs, HUB_ISOLATION, col(LinkRules.DEGREE))
+        .withColumn(
+            DETAIL,
+            concat(
+                lit("seen with "),
+                col(LinkRules.DEGREE),
+                lit(" distinct emails, user ids or external ids (more than rules.hub_threshold); links nothing")));
+  }
+
+  /**
+   * Links refused while profiles formed (limits, do-not-link pairs, size cap): input from {@link
+   * io.idgraph.cluster.RuleAwareClustering.Result#refusals()}.
+   */
+  public static Dataset<Row> refusedLinks(Dataset<Row> refusals) {
+    return refusals.select(
+        col(Cols.RULE),
+        col(Cols.ID_TYPE),
+        col(Cols.ID_HASH),
+        col(LinkRules.RECORDS).cast(DataTypes.LongType).as(LinkRules.RECORDS),
+        col(LinkRules.DEGREE).cast(DataTypes.LongType).as(LinkRules.DEGREE),
+        col(DETAIL));
   }
 
   /** Do-not-link identifiers: input (id_type, id_hash, records). */
   public static Dataset<Row> doNotLink(Dataset<Row> counted) {
-    return shape(counted, DO_NOT_LINK, lit(null).cast(DataTypes.LongType));
+    return shape(counted, DO_NOT_LINK, lit(null).cast(DataTypes.LongType))
+        .withColumn(DETAIL, lit("listed in rules.do_not_link; links nothing"));
   }
 
   public static Dataset<Row> withRunId(Dataset<Row> decisions, String runId) {

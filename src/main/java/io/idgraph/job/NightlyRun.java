@@ -2,8 +2,11 @@ package io.idgraph.job;
 
 import static org.apache.spark.sql.functions.*;
 
-import io.idgraph.cluster.ConnectedComponents;
+import io.idgraph.cluster.Atoms;
+import io.idgraph.cluster.IdentityConstraints;
 import io.idgraph.cluster.ProfileAssignment;
+import io.idgraph.cluster.RuleAwareClustering;
+import io.idgraph.cluster.RuleAwareClustering.Result;
 import io.idgraph.config.HashKeys.HashKey;
 import io.idgraph.config.JobConfig;
 import io.idgraph.config.LoadedConfig;
@@ -44,7 +47,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The nightly job, and the only class that sequences stages: read sources → normalize and hash →
- * deterministic graph → connected components → profiles and history → Delta tables → metrics. Every
+ * identity rules (blocklist, hubs, do-not-link) → deterministic graph → rule-aware connected components
+ * (priority, limits, do-not-link pairs, size cap) → profiles and history → Delta tables → metrics. Every
  * source is opened (files found, columns checked) before anything is written, so bad input leaves the
  * output untouched. Each stage runs under a Spark job group named after it, so the Spark UI reads like
  * the pipeline, and every Dataset it persists is unpersisted in {@code finally}.
@@ -71,7 +75,14 @@ public final class NightlyRun {
     runId = ctx.runId();
     JobConfig job = config.job();
     spark.conf().set("spark.databricks.delta.commitInfo.userMetadata", ctx.runId());
-    ConnectedComponents algorithm = ConnectedComponents.named(job.graph().algorithm());
+    IdentifierNormalizer identifiers =
+        new IdentifierNormalizer(new EmailOptions(job.normalize().emailStripPlusTag()));
+    IdentifierHasher hasher = new IdentifierHasher(key.bytes());
+    RuleAwareClustering clustering =
+        new RuleAwareClustering(
+            IdentityConstraints.of(
+                job.rules(), DoNotLinkIdentifiers.resolvePairs(job.rules(), identifiers, hasher)),
+            job.graph().algorithm());
     try (OutputLock lock =
         OutputLock.acquire(ctx.outputRoot(), ctx.runId(), spark.sparkContext().hadoopConfiguration())) {
       // Read: opening every source checks files and columns before any output is touched.
@@ -92,9 +103,6 @@ public final class NightlyRun {
         wholeRowsRejected = wholeRowsRejected.unionByName(b.rejected());
       }
 
-      IdentifierNormalizer identifiers =
-          new IdentifierNormalizer(new EmailOptions(job.normalize().emailStripPlusTag()));
-      IdentifierHasher hasher = new IdentifierHasher(key.bytes());
       RecordNormalizer normalizer =
           new RecordNormalizer(identifiers, hasher, Blocklist.of(job.rules(), identifiers));
       Dataset<Row> evaluated = persist(normalizer.evaluate(raw));
@@ -143,15 +151,15 @@ public final class NightlyRun {
           persist(DeterministicEdges.aggregate(DeterministicEdges.recordEdges(anchored), ctx.runId()));
       long edgeCount = stage("graph", edges::count);
 
-      Dataset<Row> components =
-          persist(
-              algorithm.components(
-                  edges.select(
-                      DeterministicEdges.vertexId(col(Cols.SRC_HASH)).as(Cols.SRC),
-                      DeterministicEdges.vertexId(col(Cols.DST_HASH)).as(Cols.DST))));
-      stage("components", components::count);
+      Dataset<Row> atomized = persist(Atoms.withAtom(anchored));
+      // Clustering is eager (each tier materializes its groups), so all of it runs inside the stage.
+      Result clustered = stage("components", () -> clustering.cluster(Atoms.identifiers(atomized)));
+      Dataset<Row> atomGroups = persist(clustered.atomGroups());
+      Dataset<Row> refusals = persist(LinkDecisions.refusedLinks(clustered.refusals()));
+      stage("components", () -> atomGroups.count() + refusals.count());
+      Dataset<Row> allDecisions = decisions.unionByName(LinkDecisions.withRunId(refusals, ctx.runId()));
 
-      Dataset<Row> assigned = persist(ProfileAssignment.assign(anchored, components));
+      Dataset<Row> assigned = persist(ProfileAssignment.assign(atomized, atomGroups));
       Dataset<Row> links = persist(ProfileTables.identityLinks(assigned, ctx.runId()));
       Dataset<Row> profiles = persist(ProfileTables.profiles(assigned, links, ctx.runId()));
       Dataset<Row> merges =
@@ -171,18 +179,18 @@ public final class NightlyRun {
             sink.replace(OutputTables.IDENTITY_EDGES, edges);
             sink.append(OutputTables.MERGE_HISTORY, merges);
             sink.append(OutputTables.REJECTED_RECORDS, rejected);
-            sink.append(OutputTables.LINK_DECISIONS, decisions);
+            sink.append(OutputTables.LINK_DECISIONS, allDecisions);
             return null;
           });
 
       long metricsStart = System.nanoTime();
       RunMetrics metrics =
-          metrics(ctx, records, rejected, links, profiles, merges, decisions, edgeCount, metricsStart);
+          metrics(ctx, records, rejected, links, profiles, merges, allDecisions, edgeCount, metricsStart);
       sink.append(OutputTables.RUN_METRICS, MetricsTable.of(spark, metrics));
       return metrics;
     } finally {
       spark.sparkContext().clearJobGroup();
-      algorithm.release();
+      clustering.release();
       persisted.forEach(Dataset::unpersist);
       spark.conf().unset("spark.databricks.delta.commitInfo.userMetadata");
     }

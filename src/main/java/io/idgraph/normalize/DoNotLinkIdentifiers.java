@@ -19,13 +19,27 @@ public final class DoNotLinkIdentifiers {
       RulesConfig rules, IdentifierNormalizer normalizer, IdentifierHasher hasher) {
     List<Hashed> out = new ArrayList<>();
     for (RulesConfig.DoNotLink d : rules.doNotLink()) {
-      if (d.hash() != null) {
-        out.add(new Hashed(d.type(), d.hash().toLowerCase(Locale.ROOT)));
-      } else {
-        Normalized n = normalizer.normalize(d.type(), d.value(), null);
-        out.add(new Hashed(d.type(), hasher.hash(d.type(), n.isPresent() ? n.value() : d.value().strip())));
-      }
+      out.add(hashed(d, normalizer, hasher));
     }
     return out;
+  }
+
+  /** The do-not-link pairs of a config, each as two hashed identifiers. */
+  public static List<List<Hashed>> resolvePairs(
+      RulesConfig rules, IdentifierNormalizer normalizer, IdentifierHasher hasher) {
+    List<List<Hashed>> out = new ArrayList<>();
+    for (List<RulesConfig.DoNotLink> pair : rules.doNotLinkPairs()) {
+      out.add(List.of(hashed(pair.get(0), normalizer, hasher), hashed(pair.get(1), normalizer, hasher)));
+    }
+    return out;
+  }
+
+  private static Hashed hashed(
+      RulesConfig.DoNotLink d, IdentifierNormalizer normalizer, IdentifierHasher hasher) {
+    if (d.hash() != null) {
+      return new Hashed(d.type(), d.hash().toLowerCase(Locale.ROOT));
+    }
+    Normalized n = normalizer.normalize(d.type(), d.value(), null);
+    return new Hashed(d.type(), hasher.hash(d.type(), n.isPresent() ? n.value() : d.value().strip()));
   }
 }

@@ -4,6 +4,7 @@ import static io.idgraph.testing.CanonicalRecords.record;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.idgraph.cluster.IdentityConstraints;
 import io.idgraph.config.GraphConfig;
 import io.idgraph.normalize.DoNotLinkIdentifiers;
 import io.idgraph.schema.Cols;
@@ -54,7 +55,9 @@ class IdentityRulesScenarioTest {
     assertThat(List.of(isolated.get("ann1"), isolated.get("ann2"), isolated.get("ann3"), isolated.get("ann4")))
         .containsOnly(isolated.get("ann1"));
 
-    Map<String, String> unruled = profiles(records, LinkDecisions.none(spark));
+    Map<String, String> unruled =
+        Clustering.cluster(records, GraphConfig.DEFAULTS, LinkDecisions.none(spark), IdentityConstraints.none())
+            .profiles();
     assertThat(unruled.get("c0")).isEqualTo(unruled.get("c14"));
 
     Row decision = LinkDecisions.isolatedHubs(hubs).first();
