@@ -107,6 +107,30 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void clusteringRulesAreCheckedAndMergedOverDefaults() throws IOException {
+    String source = "sources:\n  - {name: crm, type: crm, path: a}\n";
+    assertThatThrownBy(() -> load(source + "rules: {priority: [user_id, mail]}\n"))
+        .hasMessageContaining("rules.priority").hasMessageContaining("'mail'");
+    assertThatThrownBy(() -> load(source + "rules: {priority: [email, email]}\n"))
+        .hasMessageContaining("rules.priority").hasMessageContaining("twice");
+    assertThatThrownBy(() -> load(source + "rules: {limits: {email: -2}}\n"))
+        .hasMessageContaining("rules.limits.email");
+    assertThatThrownBy(() -> load(source + "rules: {limits: {fingerprint: 2}}\n"))
+        .hasMessageContaining("rules.limits.fingerprint");
+    assertThatThrownBy(() -> load(source + "rules: {max_profile_identifiers: -1}\n"))
+        .hasMessageContaining("rules.max_profile_identifiers");
+    assertThatThrownBy(() -> load(source + "rules: {do_not_link_pairs: [[{type: email, value: a@b.com}]]}\n"))
+        .hasMessageContaining("rules.do_not_link_pairs[0]").hasMessageContaining("exactly two");
+    assertThatThrownBy(
+            () -> load(source + "rules: {do_not_link_pairs: [[{type: email, value: a@b.com}, {type: mail, value: b}]]}\n"))
+        .hasMessageContaining("rules.do_not_link_pairs[0][1].type");
+    RulesConfig rules = load(source + "rules: {limits: {email: 2, user_id: 0}}\n").job().rules();
+    assertThat(rules.limits()).containsEntry("email", 2).containsEntry("user_id", 0).containsEntry("phone", 5);
+    assertThat(rules.priority()).isEqualTo(RulesConfig.DEFAULT_PRIORITY);
+    assertThat(rules.maxProfileIdentifiers()).isEqualTo(100);
+  }
+
+  @Test
   void missingConfigFileIsAnInputError() {
     assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(dir.resolve("nope.yaml")))
         .isInstanceOf(BadInputException.class)

@@ -131,6 +131,29 @@ class NightlyRunEndToEndTest {
   }
 
   @Test
+  void sharedBrowserKeepsTwoUserIdsApartAndRecordsTheRefusal(SparkSession spark) {
+    assertThat(profileOf(spark, "web", scenarios.getProperty("shared_browser.message_id_a")))
+        .isNotEqualTo(profileOf(spark, "web", scenarios.getProperty("shared_browser.message_id_b")));
+    Dataset<Row> limits =
+        table(spark, OutputTables.LINK_DECISIONS)
+            .where(col(Cols.RULE).equalTo("limit").and(col(Cols.ID_TYPE).equalTo("anonymous_id")));
+    assertThat(limits.count()).isPositive();
+    Row first = limits.first();
+    assertThat((String) first.getAs("detail")).contains("more than 1 user_id");
+    assertThat((Long) first.getAs("degree")).isPositive();
+    assertThat(summary).contains("limit");
+    // No profile holds two user ids.
+    assertThat(
+            table(spark, OutputTables.IDENTITY_LINKS)
+                .where(col(Cols.ID_TYPE).equalTo("user_id"))
+                .groupBy(Cols.PROFILE_ID)
+                .count()
+                .where(col("count").gt(1))
+                .count())
+        .isZero();
+  }
+
+  @Test
   void junkEmailsDoNotMergeDifferentPeopleAndAreRecorded(SparkSession spark) {
     String[] contacts = scenarios.getProperty("junk_email.contact_ids").split(",");
     assertThat(contacts.length).isGreaterThanOrEqualTo(2);
