@@ -137,10 +137,15 @@ public final class IdentityConstraints implements Serializable {
   public record Candidate(long group, java.sql.Timestamp recency, Collection<String> ids) {}
 
   /**
-   * The per-link decision: which groups one identifier of rank {@code tier} may join. Groups are
-   * taken most recent first (ties: smaller group id), and each is accepted unless it would break a
-   * rule together with the groups accepted before it. So a shared browser stays with the person most
-   * recently identified on it, and its anonymous-only records follow it there.
+   * The per-link decision: which groups one identifier of rank {@code tier} may join.
+   *
+   * <p>Identified groups (holding an identifier the tier checks, e.g. a user id) are taken most
+   * recently seen first (ties: smaller group id), and each is accepted unless it would break a rule
+   * together with the groups accepted before it. So a shared browser stays with the person most
+   * recently identified on it. Unidentified groups (e.g. anonymous page views) break no rule; when the
+   * identifier is contested they follow the identified group nearest to them in time: page views just
+   * before Ann's login are Ann's, and stay out (a profile of their own) if Ann's group was refused,
+   * rather than being handed to Bob.
    *
    * @return for each candidate, in input order, null (accepted) or the broken rule, e.g. "limit:user_id"
    */
@@ -155,8 +160,14 @@ public final class IdentityConstraints implements Serializable {
             Comparator.nullsLast(Comparator.<java.sql.Timestamp>reverseOrder()));
     order.sort(byRecency.thenComparingLong(i -> candidates.get(i).group()));
     List<String> decisions = new ArrayList<>(java.util.Collections.nCopies(candidates.size(), null));
+    List<Integer> identified = new ArrayList<>();
+    boolean contested = false;
     Merge merge = new Merge(tier);
     for (int i : order) {
+      if (candidates.get(i).ids().isEmpty()) {
+        continue;
+      }
+      identified.add(i);
       Merge trial = merge.copy();
       trial.add(candidates.get(i).ids());
       String broken = trial.broken();
@@ -164,9 +175,36 @@ public final class IdentityConstraints implements Serializable {
         merge = trial;
       } else {
         decisions.set(i, broken);
+        contested = true;
+      }
+    }
+    if (contested) {
+      for (int i = 0; i < candidates.size(); i++) {
+        if (candidates.get(i).ids().isEmpty()) {
+          decisions.set(i, decisions.get(nearest(candidates, identified, i)));
+        }
       }
     }
     return decisions;
+  }
+
+  /** The identified candidate nearest in time to candidate u (identified is in recency order). */
+  private static int nearest(List<Candidate> candidates, List<Integer> identified, int u) {
+    java.sql.Timestamp at = candidates.get(u).recency();
+    int best = identified.get(0);
+    if (at == null) {
+      return best;
+    }
+    long bestGap = Long.MAX_VALUE;
+    for (int c : identified) {
+      java.sql.Timestamp t = candidates.get(c).recency();
+      long gap = t == null ? Long.MAX_VALUE - 1 : Math.abs(t.getTime() - at.getTime());
+      if (gap < bestGap) {
+        best = c;
+        bestGap = gap;
+      }
+    }
+    return best;
   }
 
   /**
@@ -188,7 +226,8 @@ public final class IdentityConstraints implements Serializable {
     return "linking through this identifier " + broke
         + (all
             ? "; the links of its type in that profile were all refused"
-            : "; not linked to the groups counted in degree (the most recently seen group keeps it)");
+            : "; not linked to the groups counted in degree (it stays with the most recently identified"
+                + " profile; anonymous activity follows the profile identified nearest to it in time)");
   }
 
   /** The rule that joining all these groups at {@code tier} would break, or null. */

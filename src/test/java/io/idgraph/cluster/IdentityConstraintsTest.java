@@ -44,6 +44,23 @@ class IdentityConstraintsTest {
   }
 
   @Test
+  void anonymousActivityFollowsTheLoginNearestInTimeAndStaysOutIfThatLoginWasRefused() {
+    List<String> decisions =
+        DEFAULTS.decide(
+            List.of(
+                group(1, "2026-05-30T16:00:00Z", "user_id=u-zoe"),
+                group(2, "2026-10-24T02:43:00Z", "user_id=u-piet"),
+                group(3, "2026-05-30T15:55:00Z"), // Zoe's page views just before her login
+                group(4, "2026-10-25T00:00:00Z")), // Piet's, the day after his
+            ANONYMOUS);
+    assertThat(decisions).containsExactly("limit:user_id", null, "limit:user_id", null);
+    // Uncontested, every anonymous group joins.
+    assertThat(DEFAULTS.decide(List.of(group(1, "2026-05-30T16:00:00Z", "user_id=u-zoe"),
+            group(3, "2026-01-01T00:00:00Z")), ANONYMOUS))
+        .containsOnlyNulls();
+  }
+
+  @Test
   void tiesAndMissingTimesAreDecidedByGroupIdSoEveryRunAgrees() {
     List<String> decisions =
         DEFAULTS.decide(

@@ -6,6 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.idgraph.cluster.IdentityConstraints;
 import io.idgraph.config.GraphConfig;
+import io.idgraph.config.RulesConfig;
+import io.idgraph.normalize.Blocklist;
+import io.idgraph.normalize.EmailOptions;
+import io.idgraph.normalize.IdentifierHasher;
+import io.idgraph.normalize.IdentifierNormalizer;
+import io.idgraph.normalize.RecordNormalizer;
+import io.idgraph.source.RawRecords;
+import java.nio.charset.StandardCharsets;
+import org.apache.spark.sql.RowFactory;
 import io.idgraph.normalize.DoNotLinkIdentifiers;
 import io.idgraph.schema.Cols;
 import io.idgraph.testing.CanonicalRecords;
@@ -80,5 +89,43 @@ class IdentityRulesScenarioTest {
     assertThat((Long) decision.getAs(LinkRules.RECORDS)).isEqualTo(2L);
     assertThat(profiles(records, LinkDecisions.none(spark)).get("a"))
         .isEqualTo(profiles(records, LinkDecisions.none(spark)).get("b"));
+  }
+
+  private static Row raw(String id, String... ids) {
+    List<Row> rawIds = new ArrayList<>();
+    for (String spec : ids) {
+      String[] p = spec.split("=", 2);
+      rawIds.add(RowFactory.create(p[0], p[1], "US"));
+    }
+    return RowFactory.create(
+        "crm", id, "2026-01-01", rawIds, Map.of(), List.of(), Map.of(), "external_id:crm", "f.csv");
+  }
+
+  /** Junk values from real exports, each on contacts of different people, through the normalizer. */
+  @Test
+  void junkEmailPhoneAndUserIdNeverMergeAndAreCounted(SparkSession spark) {
+    Dataset<Row> rawRecords =
+        spark.createDataFrame(
+            List.of(
+                raw("c1", "external_id:crm=c1", "email=no@email.com", "phone=+44 7777 777777", "user_id=undefined"),
+                raw("c2", "external_id:crm=c2", "email=No@Email.com ", "phone=+44 7777-777 777", "user_id=undefined"),
+                raw("c3", "external_id:crm=c3", "email=test@test.com", "phone=+44 (7777) 777777", "user_id=null"),
+                raw("c4", "external_id:crm=c4", "email=test@test.com", "phone=0044 7777 777777", "user_id=null"),
+                raw("c5", "external_id:crm=c5", "email=ann@shop.de", "phone=+1 201 555 0199", "user_id=u-5")),
+            RawRecords.SCHEMA);
+    IdentifierNormalizer normalizer = new IdentifierNormalizer(EmailOptions.DEFAULTS);
+    RecordNormalizer records =
+        new RecordNormalizer(
+            normalizer,
+            new IdentifierHasher("test-key-test-key-test-key-test-key".getBytes(StandardCharsets.UTF_8)),
+            Blocklist.of(RulesConfig.DEFAULTS, normalizer));
+    Dataset<Row> evaluated = records.evaluate(rawRecords);
+    Map<String, String> p = profiles(RecordNormalizer.records(evaluated), LinkDecisions.none(spark));
+    assertThat(List.of(p.get("c1"), p.get("c2"), p.get("c3"), p.get("c4"), p.get("c5"))).doesNotHaveDuplicates();
+    List<Row> blocked = RecordNormalizer.blocked(evaluated).collectAsList();
+    assertThat(blocked).extracting(r -> r.<String>getAs(Cols.ID_TYPE))
+        .containsOnly("email", "phone", "user_id")
+        .hasSize(12);
+    assertThat(blocked).extracting(r -> r.<String>getAs(Cols.RECORD_ID)).doesNotContain("c5");
   }
 }
