@@ -68,6 +68,9 @@ public final class ConfigValidator {
     if (rules.hubThreshold() < 0) {
       throw error("rules.hub_threshold", "must be 0 (off) or more");
     }
+    if (rules.hubNameThreshold() < 0) {
+      throw error("rules.hub_name_threshold", "must be 0 (off) or more");
+    }
     for (String type : rules.blockValues().keySet()) {
       requireIdType("rules.block_values." + type, type);
     }

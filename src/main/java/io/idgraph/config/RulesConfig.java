@@ -16,6 +16,8 @@ import java.util.Map;
  * @param hubThreshold an identifier seen together with more than this many distinct strong
  *     identifiers (emails, user ids, external ids) is isolated: kept on its records but not used to
  *     link them (default 10; 0 turns hub isolation off)
+ * @param hubNameThreshold an identifier carried by records with more than this many distinct names
+ *     (first + last, case-folded) is isolated too (default 20; 0 turns it off)
  * @param doNotLink identifiers that are never used to link, each {@code {type, value}} (raw, hashed on
  *     load) or {@code {type, hash}} (default none)
  * @param priority identifier types from most to least trusted; merges are made in this order and a
@@ -34,6 +36,7 @@ public record RulesConfig(
     Map<String, List<String>> blockValues,
     Map<String, List<String>> blockPatterns,
     Integer hubThreshold,
+    Integer hubNameThreshold,
     List<DoNotLink> doNotLink,
     List<String> priority,
     Map<String, Integer> limits,
@@ -41,19 +44,22 @@ public record RulesConfig(
     List<List<DoNotLink>> doNotLinkPairs) {
 
   public static final int DEFAULT_HUB_THRESHOLD = 10;
+  /** Amperity's rule of thumb: a value seen with 20+ distinct names is not one person's. */
+  public static final int DEFAULT_HUB_NAME_THRESHOLD = 20;
   public static final List<String> DEFAULT_PRIORITY =
       List.of("user_id", "email", "phone", "external_id", "device_id", "push_endpoint", "anonymous_id");
   /** user_id 1 (one login is one person); email and phone 5 (work, private, old addresses). */
   public static final Map<String, Integer> DEFAULT_LIMITS = Map.of("user_id", 1, "email", 5, "phone", 5);
   public static final int DEFAULT_MAX_PROFILE_IDENTIFIERS = 100;
   public static final RulesConfig DEFAULTS =
-      new RulesConfig(null, null, null, null, null, null, null, null, null);
+      new RulesConfig(null, null, null, null, null, null, null, null, null, null);
 
   public RulesConfig {
     builtinBlocklist = builtinBlocklist == null || builtinBlocklist;
     blockValues = blockValues == null ? Map.of() : Map.copyOf(blockValues);
     blockPatterns = blockPatterns == null ? Map.of() : Map.copyOf(blockPatterns);
     hubThreshold = hubThreshold == null ? DEFAULT_HUB_THRESHOLD : hubThreshold;
+    hubNameThreshold = hubNameThreshold == null ? DEFAULT_HUB_NAME_THRESHOLD : hubNameThreshold;
     doNotLink = doNotLink == null ? List.of() : List.copyOf(doNotLink);
     priority = priority == null ? DEFAULT_PRIORITY : List.copyOf(priority);
     Map<String, Integer> merged = new LinkedHashMap<>(DEFAULT_LIMITS);

@@ -32,19 +32,32 @@ public final class LinkDecisions {
 
   /** Blocked values: input (id_type, id_hash, records). */
   public static Dataset<Row> blocked(Dataset<Row> counted) {
-    return shape(counted, BLOCKLIST, lit(null).cast(DataTypes.LongType))
-        .withColumn(DETAIL, lit("junk value on the blocklist; never an identifier"));
+    return shape(
+        counted,
+        BLOCKLIST,
+        lit(null).cast(DataTypes.LongType),
+        lit("junk value on the blocklist; never an identifier"));
   }
 
-  /** Isolated hubs: input (id_type, id_hash, degree, records). */
+  /** Isolated hubs: input (id_type, id_hash, degree, names, records). */
   public static Dataset<Row> isolatedHubs(Dataset<Row> hubs) {
-    return shape(hubs, HUB_ISOLATION, col(LinkRules.DEGREE))
-        .withColumn(
-            DETAIL,
-            concat(
+    return shape(
+        hubs,
+        HUB_ISOLATION,
+        col(LinkRules.DEGREE),
+            concat_ws(
+                "",
                 lit("seen with "),
-                col(LinkRules.DEGREE),
-                lit(" distinct emails, user ids or external ids (more than rules.hub_threshold); links nothing")));
+                when(
+                    col(LinkRules.DEGREE).isNotNull(),
+                    concat(
+                        col(LinkRules.DEGREE),
+                        lit(" distinct emails, user ids or external ids (more than rules.hub_threshold)"))),
+                when(col(LinkRules.DEGREE).isNotNull().and(col(LinkRules.NAMES).isNotNull()), lit(" and ")),
+                when(
+                    col(LinkRules.NAMES).isNotNull(),
+                    concat(col(LinkRules.NAMES), lit(" distinct names (more than rules.hub_name_threshold)"))),
+                lit("; links nothing")));
   }
 
   /**
@@ -63,8 +76,11 @@ public final class LinkDecisions {
 
   /** Do-not-link identifiers: input (id_type, id_hash, records). */
   public static Dataset<Row> doNotLink(Dataset<Row> counted) {
-    return shape(counted, DO_NOT_LINK, lit(null).cast(DataTypes.LongType))
-        .withColumn(DETAIL, lit("listed in rules.do_not_link; links nothing"));
+    return shape(
+        counted,
+        DO_NOT_LINK,
+        lit(null).cast(DataTypes.LongType),
+        lit("listed in rules.do_not_link; links nothing"));
   }
 
   public static Dataset<Row> withRunId(Dataset<Row> decisions, String runId) {
@@ -75,7 +91,9 @@ public final class LinkDecisions {
   public static Dataset<Row> none(SparkSession spark) {
     return spark.createDataFrame(
         List.of(),
-        IDS.add(LinkRules.DEGREE, DataTypes.LongType).add(LinkRules.RECORDS, DataTypes.LongType));
+        IDS.add(LinkRules.DEGREE, DataTypes.LongType)
+            .add(LinkRules.NAMES, DataTypes.LongType)
+            .add(LinkRules.RECORDS, DataTypes.LongType));
   }
 
   /** A small driver-side list of identifiers (from config) as a Dataset (id_type, id_hash). */
@@ -87,12 +105,14 @@ public final class LinkDecisions {
     return spark.createDataFrame(rows, IDS);
   }
 
-  private static Dataset<Row> shape(Dataset<Row> in, String rule, org.apache.spark.sql.Column degree) {
+  private static Dataset<Row> shape(
+      Dataset<Row> in, String rule, org.apache.spark.sql.Column degree, org.apache.spark.sql.Column detail) {
     return in.select(
         lit(rule).as(Cols.RULE),
         col(Cols.ID_TYPE),
         col(Cols.ID_HASH),
         coalesce(col(LinkRules.RECORDS), lit(0L)).cast(DataTypes.LongType).as(LinkRules.RECORDS),
-        degree.cast(DataTypes.LongType).as(LinkRules.DEGREE));
+        degree.cast(DataTypes.LongType).as(LinkRules.DEGREE),
+        detail.as(DETAIL));
   }
 }

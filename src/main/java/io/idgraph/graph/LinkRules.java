@@ -16,11 +16,15 @@ import org.apache.spark.sql.Row;
  * distinct strong identifiers (emails, user ids, external ids) other than itself is a shared value — a
  * company switchboard, a family or agency address — and linking through it would glue unrelated people.
  * It stays on its records (and in identity_links) but links nothing. Degrees are counted per distinct
- * pair, so a person's thousand events with the same two ids count once.
+ * pair, so a person's thousand events with the same two ids count once. An identifier carried by
+ * records with more than {@code nameThreshold} distinct names (first and last name, case-folded) is a
+ * hub too, whatever the ids beside it: a shared inbox or a shop's own phone typed into every order.
  */
 public final class LinkRules {
   public static final String DEGREE = "degree";
   public static final String RECORDS = "records";
+  /** Distinct names (first + last) seen on the records carrying a hub. */
+  public static final String NAMES = "names";
   private static final String X = Cols.INTERNAL_PREFIX + "x";
   private static final String Y = Cols.INTERNAL_PREFIX + "y";
 
@@ -30,27 +34,49 @@ public final class LinkRules {
     return idType.isin(IdType.EMAIL, IdType.USER_ID).or(idType.startsWith(IdType.EXTERNAL_ID_PREFIX));
   }
 
-  /** Linkable identifiers seen with more than {@code threshold} strong ones: id_type, id_hash, degree, records. */
-  public static Dataset<Row> hubs(Dataset<Row> records, GraphConfig graph, int threshold) {
+  /**
+   * Linkable identifiers seen with more than {@code threshold} strong ones, or with more than {@code
+   * nameThreshold} distinct names (either threshold 0: that test is off): id_type, id_hash, degree
+   * (null for a hub by names only), names, records.
+   */
+  public static Dataset<Row> hubs(
+      Dataset<Row> records, GraphConfig graph, int threshold, int nameThreshold) {
+    Column name =
+        when(
+            col(Cols.TRAITS).getItem("first_name").isNotNull()
+                .and(col(Cols.TRAITS).getItem("last_name").isNotNull()),
+            lower(
+                concat_ws(
+                    " ",
+                    trim(col(Cols.TRAITS).getItem("first_name")),
+                    trim(col(Cols.TRAITS).getItem("last_name")))));
     Dataset<Row> ids =
-        records.select(
-            col(Cols.SOURCE), col(Cols.RECORD_ID), col(Cols.IDENTIFIERS), explode(col(Cols.IDENTIFIERS)).as(X))
+        records
+            .select(col(Cols.IDENTIFIERS), name.as(NAMES), explode(col(Cols.IDENTIFIERS)).as(X))
             .where(DeterministicEdges.isLinkable(col(X).getField(Cols.ID_TYPE), graph));
-    Dataset<Row> recordsPerId =
-        ids.groupBy(col(X)).agg(count(lit(1)).as(RECORDS));
+    Dataset<Row> recordsPerId = ids.groupBy(col(X)).agg(count(lit(1)).as(RECORDS));
     Dataset<Row> degrees =
         ids.select(col(X), explode(col(Cols.IDENTIFIERS)).as(Y))
             .where(strong(col(Y).getField(Cols.ID_TYPE)).and(col(Y).notEqual(col(X))))
             .distinct()
             .groupBy(col(X))
             .agg(count(lit(1)).as(DEGREE))
-            .where(col(DEGREE).gt(threshold));
-    return degrees
-        .join(recordsPerId, X)
+            .where(lit(threshold > 0).and(col(DEGREE).gt(threshold)));
+    Dataset<Row> names =
+        ids.where(col(NAMES).isNotNull())
+            .groupBy(col(X))
+            .agg(countDistinct(col(NAMES)).as(NAMES))
+            .where(lit(nameThreshold > 0).and(col(NAMES).gt(nameThreshold)));
+    Dataset<Row> hubs =
+        degrees
+            .join(names, degrees.col(X).equalTo(names.col(X)), "full_outer")
+            .select(coalesce(degrees.col(X), names.col(X)).as(X), col(DEGREE), col(NAMES));
+    return hubs.join(recordsPerId, X)
         .select(
             col(X).getField(Cols.ID_TYPE).as(Cols.ID_TYPE),
             col(X).getField(Cols.ID_HASH).as(Cols.ID_HASH),
             col(DEGREE),
+            col(NAMES),
             col(RECORDS));
   }
 

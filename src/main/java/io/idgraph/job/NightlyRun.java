@@ -128,9 +128,13 @@ public final class NightlyRun {
                   blocked
                       .unionByName(
                           LinkDecisions.isolatedHubs(
-                              job.rules().hubThreshold() == 0
+                              job.rules().hubThreshold() == 0 && job.rules().hubNameThreshold() == 0
                                   ? LinkDecisions.none(spark)
-                                  : LinkRules.hubs(records, job.graph(), job.rules().hubThreshold())))
+                                  : LinkRules.hubs(
+                                      records,
+                                      job.graph(),
+                                      job.rules().hubThreshold(),
+                                      job.rules().hubNameThreshold())))
                       .unionByName(
                           LinkDecisions.doNotLink(
                               LinkRules.withRecordCounts(

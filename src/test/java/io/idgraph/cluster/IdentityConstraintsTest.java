@@ -108,7 +108,7 @@ class IdentityConstraintsTest {
   @Test
   void limitsMergeOverTheDefaultsAndZeroRemovesOne() {
     RulesConfig config =
-        new RulesConfig(null, null, null, null, null, null, Map.of("email", 2, "user_id", 0), 7, null);
+        new RulesConfig(null, null, null, null, null, null, null, Map.of("email", 2, "user_id", 0), 7, null);
     IdentityConstraints rules = IdentityConstraints.of(config, List.of());
     assertThat(rules.limit("email")).isEqualTo(2);
     assertThat(rules.limit("phone")).isEqualTo(5);

@@ -144,7 +144,7 @@ class RuleAwareClusteringScenarioTest {
             record("web", "sub-old", "2026-01-02T00:00:00Z", "anonymous_id=a-old email=e-sub", Map.of()),
             record("email", "sub", "2026-01-03T00:00:00Z", "email=e-sub anonymous_id=a-new", Map.of()),
             record("web", "app", "2026-06-01T00:00:00Z", "anonymous_id=a-new device_id=d-1", Map.of()));
-    RulesConfig capped = new RulesConfig(null, null, null, null, null, null, null, 4, null);
+    RulesConfig capped = new RulesConfig(null, null, null, null, null, null, null, null, 4, null);
     Clustered c = cluster(records, IdentityConstraints.of(capped, List.of()));
     Map<String, String> p = c.profiles();
     assertThat(distinct(p, "ann-1", "ann-2", "ann-old")).hasSize(1);

@@ -117,6 +117,8 @@ class ConfigLoaderTest {
         .hasMessageContaining("rules.limits.email");
     assertThatThrownBy(() -> load(source + "rules: {limits: {fingerprint: 2}}\n"))
         .hasMessageContaining("rules.limits.fingerprint");
+    assertThatThrownBy(() -> load(source + "rules: {hub_name_threshold: -3}\n"))
+        .hasMessageContaining("rules.hub_name_threshold");
     assertThatThrownBy(() -> load(source + "rules: {max_profile_identifiers: -1}\n"))
         .hasMessageContaining("rules.max_profile_identifiers");
     assertThatThrownBy(() -> load(source + "rules: {do_not_link_pairs: [[{type: email, value: a@b.com}]]}\n"))

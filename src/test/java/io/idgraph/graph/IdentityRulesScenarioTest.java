@@ -51,7 +51,7 @@ class IdentityRulesScenarioTest {
     rows.add(record("web", "ann4", null, "phone=p-ann-2 user_id=u-ann", Map.of()));
     Dataset<Row> records = CanonicalRecords.of(spark, rows.toArray(Row[]::new));
 
-    Dataset<Row> hubs = LinkRules.hubs(records, GraphConfig.DEFAULTS, 10);
+    Dataset<Row> hubs = LinkRules.hubs(records, GraphConfig.DEFAULTS, 10, 20);
     List<Row> hubRows = hubs.collectAsList();
     assertThat(hubRows).hasSize(1);
     assertThat((String) hubRows.get(0).getAs(Cols.ID_HASH)).isEqualTo("p-switchboard");
@@ -71,6 +71,30 @@ class IdentityRulesScenarioTest {
 
     Row decision = LinkDecisions.isolatedHubs(hubs).first();
     assertThat((String) decision.getAs(Cols.RULE)).isEqualTo(LinkDecisions.HUB_ISOLATION);
+  }
+
+  @Test
+  void valueTypedWithMoreThanTwentyNamesIsAHubEvenWithoutStrongIds(SparkSession spark) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 21; i++) {
+      // A shop's own phone typed into every guest order: anonymous checkouts, 21 different buyers.
+      rows.add(record("web", "o" + i, null, "anonymous_id=a-" + i + " phone=p-shop",
+          Map.of("first_name", "Buyer", "last_name", "Number" + i)));
+    }
+    rows.add(record("web", "o-again", null, "anonymous_id=a-0 phone=p-shop",
+        Map.of("first_name", " BUYER ", "last_name", "number0")));
+    Dataset<Row> records = CanonicalRecords.of(spark, rows.toArray(Row[]::new));
+    Row hub = LinkRules.hubs(records, GraphConfig.DEFAULTS, 10, 20).first();
+    assertThat((String) hub.getAs(Cols.ID_HASH)).isEqualTo("p-shop");
+    assertThat((Long) hub.getAs(LinkRules.NAMES)).isEqualTo(21L);
+    assertThat((Long) hub.getAs(LinkRules.DEGREE)).isNull();
+    assertThat(LinkRules.hubs(records, GraphConfig.DEFAULTS, 10, 21).isEmpty()).isTrue();
+    assertThat(LinkRules.hubs(records, GraphConfig.DEFAULTS, 10, 0).isEmpty()).isTrue();
+    Row decision = LinkDecisions.isolatedHubs(LinkRules.hubs(records, GraphConfig.DEFAULTS, 10, 20)).first();
+    assertThat((String) decision.getAs(LinkDecisions.DETAIL)).contains("21 distinct names");
+    Map<String, String> p = profiles(records, LinkRules.hubs(records, GraphConfig.DEFAULTS, 10, 20));
+    assertThat(p.get("o1")).isNotEqualTo(p.get("o2"));
+    assertThat(p.get("o0")).isEqualTo(p.get("o-again"));
   }
 
   @Test

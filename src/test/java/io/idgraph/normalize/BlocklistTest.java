@@ -39,7 +39,7 @@ class BlocklistTest {
                 false,
                 Map.of("email", List.of(" Info@MyShop.com ")),
                 Map.of("user_id", List.of("tmp-.*")),
-                null, null, null, null, null, null),
+                null, null, null, null, null, null, null),
             normalizer);
     assertThat(custom.blocks("email", "info@myshop.com")).isTrue();
     assertThat(custom.blocks("user_id", "tmp-123")).isTrue();
