@@ -27,6 +27,7 @@ public final class LinkRules {
   public static final String NAMES = "names";
   private static final String X = Cols.INTERNAL_PREFIX + "x";
   private static final String Y = Cols.INTERNAL_PREFIX + "y";
+  private static final String Z = Cols.INTERNAL_PREFIX + "z";
 
   private LinkRules() {}
 
@@ -66,11 +67,12 @@ public final class LinkRules {
         ids.where(col(NAMES).isNotNull())
             .groupBy(col(X))
             .agg(countDistinct(col(NAMES)).as(NAMES))
-            .where(lit(nameThreshold > 0).and(col(NAMES).gt(nameThreshold)));
+            .where(lit(nameThreshold > 0).and(col(NAMES).gt(nameThreshold)))
+            .select(col(X).as(Z), col(NAMES));
     Dataset<Row> hubs =
         degrees
-            .join(names, degrees.col(X).equalTo(names.col(X)), "full_outer")
-            .select(coalesce(degrees.col(X), names.col(X)).as(X), col(DEGREE), col(NAMES));
+            .join(names, col(X).equalTo(col(Z)), "full_outer")
+            .select(coalesce(col(X), col(Z)).as(X), col(DEGREE), col(NAMES));
     return hubs.join(recordsPerId, X)
         .select(
             col(X).getField(Cols.ID_TYPE).as(Cols.ID_TYPE),
