@@ -1,0 +1,70 @@
+package io.idgraph.scoring;
+
+import static io.idgraph.scoring.Comparisons.NULL;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ComparisonsTest {
+  private static Instant t(String s) {
+    return Instant.parse(s);
+  }
+
+  @Test
+  void fingerprint() {
+    assertThat(Comparisons.fingerprint("fp1", "fp1")).isZero();
+    assertThat(Comparisons.fingerprint("fp1", "fp2")).isEqualTo(1);
+    assertThat(Comparisons.fingerprint(null, "fp2")).isEqualTo(NULL);
+  }
+
+  @Test
+  void sessionGapMeasuresFromOneSidesLastToTheOthersFirstEitherWay() {
+    Instant a1 = t("2026-01-01T10:00:00Z");
+    Instant a2 = t("2026-01-01T11:00:00Z");
+    assertThat(Comparisons.sessionGap(a1, a2, t("2026-01-01T11:20:00Z"), t("2026-01-02T00:00:00Z"))).isZero();
+    assertThat(Comparisons.sessionGap(t("2026-01-01T11:20:00Z"), t("2026-01-02T00:00:00Z"), a1, a2)).isZero();
+    assertThat(Comparisons.sessionGap(a1, a2, t("2026-01-01T10:30:00Z"), t("2026-01-05T00:00:00Z"))).isZero();
+    assertThat(Comparisons.sessionGap(a1, a2, t("2026-01-01T13:00:00Z"), t("2026-01-01T14:00:00Z"))).isEqualTo(1);
+    assertThat(Comparisons.sessionGap(a1, a2, t("2026-01-05T13:00:00Z"), t("2026-01-05T14:00:00Z"))).isEqualTo(2);
+    assertThat(Comparisons.sessionGap(a1, a2, t("2026-02-05T13:00:00Z"), t("2026-02-05T14:00:00Z"))).isEqualTo(3);
+    assertThat(Comparisons.sessionGap(a1, null, a1, a2)).isEqualTo(NULL);
+  }
+
+  @Test
+  void ipPrefix() {
+    assertThat(Comparisons.ipPrefix("n24", "n16", "n24", "n16")).isZero();
+    assertThat(Comparisons.ipPrefix("n24", "n16", "x24", "n16")).isEqualTo(1);
+    assertThat(Comparisons.ipPrefix("n24", "n16", "x24", "x16")).isEqualTo(2);
+    assertThat(Comparisons.ipPrefix(null, null, "x24", "x16")).isEqualTo(NULL);
+  }
+
+  @Test
+  void distanceUsesGreatCircleKilometres() {
+    // Berlin Alexanderplatz to Brandenburg Gate: about 2.3 km.
+    assertThat(Comparisons.kilometres(52.5219, 13.4132, 52.5163, 13.3777)).isCloseTo(2.5, within(0.3));
+    assertThat(Comparisons.distance(52.5219, 13.4132, 52.5220, 13.4135)).isZero();
+    assertThat(Comparisons.distance(52.5219, 13.4132, 52.5163, 13.3777)).isEqualTo(1);
+    assertThat(Comparisons.distance(52.52, 13.41, 52.40, 13.06)).isEqualTo(2); // Potsdam, ~27 km
+    assertThat(Comparisons.distance(52.52, 13.41, 48.14, 11.58)).isEqualTo(3); // Munich
+    assertThat(Comparisons.distance(null, 13.41, 48.14, 11.58)).isEqualTo(NULL);
+  }
+
+  @Test
+  void referralPrefersTheCampaignThenTheReferrer() {
+    assertThat(Comparisons.referral("spring", "google.com", "spring", "bing.com")).isZero();
+    assertThat(Comparisons.referral("spring", "google.com", "fall", "google.com")).isEqualTo(1);
+    assertThat(Comparisons.referral(null, "google.com", null, "bing.com")).isEqualTo(2);
+    assertThat(Comparisons.referral(null, null, "spring", null)).isEqualTo(NULL);
+  }
+
+  @Test
+  void nameIsFoldedThenComparedByJaroWinkler() {
+    assertThat(Comparisons.name(" Ann ", "LEE", "ann", "lee")).isZero();
+    assertThat(Comparisons.name("Jon", "Smith", "John", "Smith")).isEqualTo(1);
+    assertThat(Comparisons.name("Ann", "Lee", "Anna", "Leigh")).isEqualTo(2);
+    assertThat(Comparisons.name("Ann", "Lee", "Bob", "Marley")).isEqualTo(3);
+    assertThat(Comparisons.name("Ann", null, "Ann", "Lee")).isEqualTo(NULL);
+  }
+}
