@@ -1,0 +1,131 @@
+package io.idgraph.scoring;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.idgraph.schema.Cols;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The comparison vector of each candidate pair: one level per comparison in {@link #COMPARISONS}
+ * order, {@link Comparisons#NULL} where a side has no value. Profiles hold sets (several
+ * fingerprints, prefixes, campaigns), and a pair agrees on a set signal when the sets overlap.
+ */
+public final class PairLevels {
+  public static final List<String> COMPARISONS =
+      List.of("fingerprint", "session_gap", "ip_prefix", "referral", "name");
+  public static final int[] LEVELS = {
+    Comparisons.FINGERPRINT_LEVELS.length,
+    Comparisons.SESSION_GAP_LEVELS.length,
+    Comparisons.IP_LEVELS.length,
+    Comparisons.REFERRAL_LEVELS.length,
+    Comparisons.NAME_LEVELS.length
+  };
+  public static final String GAMMA = "gamma";
+
+  private PairLevels() {}
+
+  /** Level names of comparison k, for explanations and the model_parameters table. */
+  public static String[] levelNames(int k) {
+    return switch (k) {
+      case 0 -> Comparisons.FINGERPRINT_LEVELS;
+      case 1 -> Comparisons.SESSION_GAP_LEVELS;
+      case 2 -> Comparisons.IP_LEVELS;
+      case 3 -> Comparisons.REFERRAL_LEVELS;
+      default -> Comparisons.NAME_LEVELS;
+    };
+  }
+
+  /** The comparison vector of two {@link ProfileSignals} rows. */
+  public static List<Integer> levels(Row a, Row b) {
+    List<Integer> gamma = new ArrayList<>();
+    gamma.add(overlapLevel(set(a, ProfileSignals.FINGERPRINTS), set(b, ProfileSignals.FINGERPRINTS)));
+    gamma.add(
+        Comparisons.sessionGap(
+            instant(a, Cols.FIRST_SEEN), instant(a, Cols.LAST_SEEN),
+            instant(b, Cols.FIRST_SEEN), instant(b, Cols.LAST_SEEN)));
+    Set<String> a24 = set(a, ProfileSignals.IP24S);
+    Set<String> b24 = set(b, ProfileSignals.IP24S);
+    Set<String> a16 = set(a, ProfileSignals.IP16S);
+    Set<String> b16 = set(b, ProfileSignals.IP16S);
+    if ((a24.isEmpty() && a16.isEmpty()) || (b24.isEmpty() && b16.isEmpty())) {
+      gamma.add(Comparisons.NULL);
+    } else {
+      gamma.add(overlaps(a24, b24) ? 0 : overlaps(a16, b16) ? 1 : 2);
+    }
+    Set<String> aCampaigns = set(a, ProfileSignals.CAMPAIGNS);
+    Set<String> bCampaigns = set(b, ProfileSignals.CAMPAIGNS);
+    Set<String> aRef = set(a, ProfileSignals.REFERRERS);
+    Set<String> bRef = set(b, ProfileSignals.REFERRERS);
+    if ((aCampaigns.isEmpty() && aRef.isEmpty()) || (bCampaigns.isEmpty() && bRef.isEmpty())) {
+      gamma.add(Comparisons.NULL);
+    } else {
+      gamma.add(overlaps(aCampaigns, bCampaigns) ? 0 : overlaps(aRef, bRef) ? 1 : 2);
+    }
+    gamma.add(
+        Comparisons.name(
+            a.getAs(Cols.FIRST_NAME), a.getAs(Cols.LAST_NAME),
+            b.getAs(Cols.FIRST_NAME), b.getAs(Cols.LAST_NAME)));
+    return gamma;
+  }
+
+  /**
+   * Adds {@link #GAMMA} (array of ints) to candidate pairs (profile_a, profile_b, ...) from the two
+   * profiles' signals.
+   */
+  public static Dataset<Row> of(Dataset<Row> candidates, Dataset<Row> signals) {
+    UserDefinedFunction compare =
+        udf((UDF2<Row, Row, List<Integer>>) PairLevels::levels,
+            DataTypes.createArrayType(DataTypes.IntegerType));
+    Dataset<Row> sa = signals.select(col(Cols.PROFILE_ID).as("_a"), struct(col("*")).as("_sa"));
+    Dataset<Row> sb = signals.select(col(Cols.PROFILE_ID).as("_b"), struct(col("*")).as("_sb"));
+    return candidates
+        .join(sa, col(Blocking.A).equalTo(col("_a")))
+        .join(sb, col(Blocking.B).equalTo(col("_b")))
+        .withColumn(GAMMA, compare.apply(col("_sa"), col("_sb")))
+        .drop("_a", "_b", "_sa", "_sb");
+  }
+
+  private static int overlapLevel(Set<String> a, Set<String> b) {
+    if (a.isEmpty() || b.isEmpty()) {
+      return Comparisons.NULL;
+    }
+    return overlaps(a, b) ? 0 : 1;
+  }
+
+  private static boolean overlaps(Set<String> a, Set<String> b) {
+    for (String x : a) {
+      if (b.contains(x)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Set<String> set(Row r, String field) {
+    int i = r.fieldIndex(field);
+    if (r.isNullAt(i)) {
+      return Set.of();
+    }
+    Set<String> out = new HashSet<>();
+    for (Object o : r.getList(i)) {
+      if (o != null) {
+        out.add((String) o);
+      }
+    }
+    return out;
+  }
+
+  private static java.time.Instant instant(Row r, String field) {
+    Timestamp t = r.getAs(field);
+    return t == null ? null : t.toInstant();
+  }
+}

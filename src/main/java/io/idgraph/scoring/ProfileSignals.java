@@ -1,0 +1,83 @@
+package io.idgraph.scoring;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.idgraph.normalize.IdType;
+import io.idgraph.schema.Cols;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * What probabilistic scoring knows about each deterministic profile: its device fingerprints and IP
+ * prefixes (hashed, as the normalizer stores them), when it was active, its campaigns and referring
+ * sites, its most recent name, and whether it is identified (holds an email, phone, user id or
+ * external id). One row per profile. Pure function of records that carry their profile id.
+ */
+public final class ProfileSignals {
+  public static final String FINGERPRINTS = "fingerprints";
+  public static final String IP24S = "ip24s";
+  public static final String IP16S = "ip16s";
+  public static final String CAMPAIGNS = "campaigns";
+  public static final String REFERRERS = "referrers";
+  public static final String IDENTIFIED = "identified";
+
+  private ProfileSignals() {}
+
+  private static Column signalsOf(String type) {
+    return filter(col(Cols.SIGNALS), s -> s.getField(Cols.SIGNAL_TYPE).equalTo(type));
+  }
+
+  private static Column hashes(String type) {
+    return array_distinct(
+        flatten(collect_set(transform(signalsOf(type), s -> s.getField(Cols.SIGNAL_HASH)))));
+  }
+
+  /** Referrer host only: paths and query strings can carry identifiers and never reach scoring. */
+  static Column referrerHost(Column referrer) {
+    return lower(
+        regexp_extract(coalesce(referrer, lit("")), "^[a-zA-Z][a-zA-Z0-9+.-]*://([^/?#:]+)", 1));
+  }
+
+  public static Dataset<Row> of(Dataset<Row> assigned) {
+    Column name =
+        when(
+            col(Cols.TRAITS).getItem(Cols.FIRST_NAME).isNotNull()
+                .and(col(Cols.TRAITS).getItem(Cols.LAST_NAME).isNotNull()),
+            struct(
+                col(Cols.EVENT_TIME).as("t"),
+                col(Cols.TRAITS).getItem(Cols.FIRST_NAME).as(Cols.FIRST_NAME),
+                col(Cols.TRAITS).getItem(Cols.LAST_NAME).as(Cols.LAST_NAME)));
+    Column host = referrerHost(col(Cols.ATTRIBUTES).getItem("referrer"));
+    Column identified =
+        exists(
+            col(Cols.IDENTIFIERS),
+            id ->
+                id.getField(Cols.ID_TYPE).isin(IdType.EMAIL, IdType.PHONE, IdType.USER_ID)
+                    .or(id.getField(Cols.ID_TYPE).startsWith(IdType.EXTERNAL_ID_PREFIX)));
+    return assigned
+        .groupBy(Cols.PROFILE_ID)
+        .agg(
+            hashes(IdType.FINGERPRINT).as(FINGERPRINTS),
+            hashes(IdType.IP24).as(IP24S),
+            hashes(IdType.IP16).as(IP16S),
+            min(Cols.EVENT_TIME).as(Cols.FIRST_SEEN),
+            max(Cols.EVENT_TIME).as(Cols.LAST_SEEN),
+            array_sort(collect_set(col(Cols.ATTRIBUTES).getItem("campaign_name"))).as(CAMPAIGNS),
+            array_sort(collect_set(when(host.notEqual(""), host))).as(REFERRERS),
+            max(name).as("name"),
+            max(identified).as(IDENTIFIED))
+        .select(
+            col(Cols.PROFILE_ID),
+            col(FINGERPRINTS),
+            col(IP24S),
+            col(IP16S),
+            col(Cols.FIRST_SEEN),
+            col(Cols.LAST_SEEN),
+            col(CAMPAIGNS),
+            col(REFERRERS),
+            col("name").getField(Cols.FIRST_NAME).as(Cols.FIRST_NAME),
+            col("name").getField(Cols.LAST_NAME).as(Cols.LAST_NAME),
+            col(IDENTIFIED));
+  }
+}
