@@ -7,7 +7,8 @@ package io.idgraph.scoring;
  * probability is 2^w / (1 + 2^w). Each term is one signal's contribution, which is what an explanation
  * shows. Immutable.
  */
-public final class FellegiSunter {
+public final class FellegiSunter implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private final double lambda;
   private final double[][] m;
   private final double[][] u;
