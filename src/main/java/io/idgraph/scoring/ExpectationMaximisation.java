@@ -3,6 +3,7 @@ package io.idgraph.scoring;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Estimates a {@link FellegiSunter} model from unlabelled candidate pairs by expectation-maximisation,
@@ -50,9 +51,26 @@ public final class ExpectationMaximisation {
    */
   public static FellegiSunter fit(
       Map<List<Integer>, Long> patterns, FellegiSunter start, boolean fixU, int maxIterations, double tolerance) {
+    return fit(patterns, start, fixU, Set.of(), false, maxIterations, tolerance);
+  }
+
+  /**
+   * A training session as Splink runs them: the pairs were found by blocking on some comparisons,
+   * which therefore agree for matches and non-matches alike and say nothing here. Those comparisons
+   * are ignored and keep their start values; m (and u unless fixed) of the others are estimated.
+   * With {@code onlyPrior}, m and u are all kept and only λ is estimated.
+   */
+  public static FellegiSunter fit(
+      Map<List<Integer>, Long> patterns,
+      FellegiSunter start,
+      boolean fixU,
+      Set<Integer> blocked,
+      boolean onlyPrior,
+      int maxIterations,
+      double tolerance) {
     FellegiSunter model = start;
     for (int it = 0; it < maxIterations; it++) {
-      FellegiSunter next = step(patterns, model, fixU);
+      FellegiSunter next = step(patterns, model, fixU, blocked, onlyPrior);
       double change = Math.abs(next.lambda() - model.lambda());
       for (int k = 0; k < model.comparisons(); k++) {
         for (int l = 0; l < model.levels(k); l++) {
@@ -68,7 +86,37 @@ public final class ExpectationMaximisation {
     return model;
   }
 
-  static FellegiSunter step(Map<List<Integer>, Long> patterns, FellegiSunter model, boolean fixU) {
+  /**
+   * λ over all pairs of profiles, not just the candidates: P(match | γ) needs the prior of the
+   * population the pair was drawn from, and blocking only selects on γ. Pairs outside the candidates
+   * are taken as non-matches (blocking is meant to miss almost no match), so λ solves
+   * λ = Σ candidates P(match | γ; λ) / totalPairs, found by iterating from the model's λ.
+   */
+  public static FellegiSunter priorOverAllPairs(
+      Map<List<Integer>, Long> candidates, double totalPairs, FellegiSunter model, int maxIterations) {
+    double lambda = Math.min(model.lambda(), 0.5);
+    for (int it = 0; it < maxIterations; it++) {
+      FellegiSunter current = new FellegiSunter(lambda, model.mTable(), model.uTable());
+      double expected = 0;
+      for (var e : candidates.entrySet()) {
+        expected += e.getValue() * current.probability(e.getKey().stream().mapToInt(Integer::intValue).toArray());
+      }
+      double next = Math.min(1 - FLOOR, Math.max(1e-12, expected / totalPairs));
+      if (Math.abs(next - lambda) < 1e-12 + 1e-6 * lambda) {
+        lambda = next;
+        break;
+      }
+      lambda = next;
+    }
+    return new FellegiSunter(lambda, model.mTable(), model.uTable());
+  }
+
+  static FellegiSunter step(
+      Map<List<Integer>, Long> patterns,
+      FellegiSunter model,
+      boolean fixU,
+      Set<Integer> blocked,
+      boolean onlyPrior) {
     int n = model.comparisons();
     double[][] m = new double[n][];
     double[][] u = new double[n][];
@@ -80,6 +128,9 @@ public final class ExpectationMaximisation {
     double total = 0;
     for (var e : patterns.entrySet()) {
       int[] gamma = e.getKey().stream().mapToInt(Integer::intValue).toArray();
+      for (int k : blocked) {
+        gamma[k] = Comparisons.NULL;
+      }
       double count = e.getValue();
       double p = model.probability(gamma);
       matches += p * count;
@@ -93,7 +144,12 @@ public final class ExpectationMaximisation {
     }
     for (int k = 0; k < n; k++) {
       normalize(m[k]);
-      if (fixU) {
+      if (onlyPrior || blocked.contains(k)) {
+        for (int l = 0; l < m[k].length; l++) {
+          m[k][l] = model.m(k, l);
+        }
+      }
+      if (fixU || onlyPrior || blocked.contains(k)) {
         for (int l = 0; l < u[k].length; l++) {
           u[k][l] = model.u(k, l);
         }

@@ -53,6 +53,16 @@ public final class FellegiSunter implements java.io.Serializable {
     return u[comparison][level];
   }
 
+  /** A copy of u, comparison by level. */
+  public double[][] uTable() {
+    return deepCopy(u);
+  }
+
+  /** A copy of m, comparison by level. */
+  public double[][] mTable() {
+    return deepCopy(m);
+  }
+
   public double priorWeight() {
     return log2(lambda / (1 - lambda));
   }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -59,8 +60,39 @@ public final class ScoringModel {
         .limit((int) Math.min(Integer.MAX_VALUE, size));
   }
 
-  /** Trains on candidate and random-pair comparison vectors. */
-  public static FellegiSunter train(Map<List<Integer>, Long> candidates, Map<List<Integer>, Long> random) {
+  /**
+   * Blocking key prefix → the comparisons such a key forces to agree: pairs found through a shared
+   * fingerprint say nothing about how often matches share fingerprints, and so on.
+   */
+  public static final Map<String, Set<Integer>> SESSIONS =
+      Map.of(
+          "fp:", Set.of(0),
+          "ip24:", Set.of(1, 2),
+          "campaign:", Set.of(1, 3),
+          "name:", Set.of(4));
+
+  /** Per training session (blocking key prefix), the comparison-vector counts of its pairs. */
+  public static Map<String, Map<List<Integer>, Long>> sessionPatterns(Dataset<Row> candidates) {
+    Map<String, Map<List<Integer>, Long>> out = new java.util.TreeMap<>();
+    for (String prefix : SESSIONS.keySet()) {
+      out.put(
+          prefix,
+          patterns(candidates.where(exists(col(Blocking.KEYS), k -> k.startsWith(prefix)))));
+    }
+    return out;
+  }
+
+  /**
+   * Trains as Splink does: u from random pairs; m of each comparison by EM in the sessions whose
+   * blocking leaves it free, averaged over them (comparisons no session frees keep a decreasing start
+   * shape); then λ over all {@code totalPairs} pairs of profiles, with m and u held (see {@link
+   * ExpectationMaximisation#priorOverAllPairs}).
+   */
+  public static FellegiSunter train(
+      Map<String, Map<List<Integer>, Long>> sessions,
+      Map<List<Integer>, Long> allCandidates,
+      Map<List<Integer>, Long> random,
+      double totalPairs) {
     double[][] u = ExpectationMaximisation.uFromRandomPairs(random, PairLevels.LEVELS);
     double[][] m = new double[u.length][];
     for (int k = 0; k < u.length; k++) {
@@ -71,7 +103,37 @@ public final class ScoringModel {
         m[k][l] = (n - l) / sum; // agreement is likelier among matches: Splink's starting shape
       }
     }
-    return ExpectationMaximisation.fit(candidates, new FellegiSunter(0.1, m, u), true, 200, 1e-6);
+    FellegiSunter start = new FellegiSunter(0.5, m, u);
+    double[][] sum = new double[u.length][];
+    int[] sessionsFree = new int[u.length];
+    for (int k = 0; k < u.length; k++) {
+      sum[k] = new double[u[k].length];
+    }
+    for (var session : sessions.entrySet()) {
+      if (session.getValue().isEmpty()) {
+        continue;
+      }
+      Set<Integer> blocked = SESSIONS.get(session.getKey());
+      FellegiSunter fit =
+          ExpectationMaximisation.fit(session.getValue(), start, true, blocked, false, 200, 1e-6);
+      for (int k = 0; k < u.length; k++) {
+        if (!blocked.contains(k)) {
+          sessionsFree[k]++;
+          for (int l = 0; l < u[k].length; l++) {
+            sum[k][l] += fit.m(k, l);
+          }
+        }
+      }
+    }
+    for (int k = 0; k < u.length; k++) {
+      if (sessionsFree[k] > 0) {
+        for (int l = 0; l < u[k].length; l++) {
+          m[k][l] = sum[k][l] / sessionsFree[k];
+        }
+      }
+    }
+    return ExpectationMaximisation.priorOverAllPairs(
+        allCandidates, totalPairs, new FellegiSunter(0.01, m, u), 500);
   }
 
   /** fingerprint hash → share of profiles holding it, for term-frequency adjustment. */

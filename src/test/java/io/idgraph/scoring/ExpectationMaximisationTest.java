@@ -105,6 +105,33 @@ class ExpectationMaximisationTest {
   }
 
   @Test
+  void pairsBlockedOnOneComparisonTrainTheOthers() {
+    // Only pairs that agree on comparison 0 (as blocking on a fingerprint would give).
+    Map<List<Integer>, Long> blockedOnFirst = new HashMap<>();
+    simulate(21, 300_000, LAMBDA).forEach((gamma, n) -> {
+      if (gamma.get(0) == 0) {
+        blockedOnFirst.merge(gamma, n, Long::sum);
+      }
+    });
+    FellegiSunter start = uninformedStart(new FellegiSunter(0.5, M, U).uTable());
+    FellegiSunter fit =
+        ExpectationMaximisation.fit(blockedOnFirst, start, true, java.util.Set.of(0), false, 500, 1e-7);
+    for (int k = 1; k < LEVELS.length; k++) {
+      for (int l = 0; l < LEVELS[k]; l++) {
+        assertThat(fit.m(k, l)).as("m[%d][%d]", k, l).isCloseTo(M[k][l], within(0.02));
+      }
+    }
+    // The blocked comparison learned nothing and kept its start.
+    assertThat(fit.m(0, 0)).isEqualTo(start.m(0, 0));
+    // λ among all pairs, with m and u known: only the prior moves.
+    FellegiSunter truth = new FellegiSunter(0.5, M, U);
+    FellegiSunter prior =
+        ExpectationMaximisation.fit(simulate(22, 100_000, LAMBDA), truth, true, java.util.Set.of(), true, 500, 1e-8);
+    assertThat(prior.lambda()).isCloseTo(LAMBDA, within(0.01));
+    assertThat(prior.m(1, 0)).isEqualTo(M[1][0]);
+  }
+
+  @Test
   void matchWeightIsThePriorPlusEachSignalsLogRatioAndNullsCountZero() {
     FellegiSunter model = new FellegiSunter(LAMBDA, M, U);
     int[] gamma = {0, Comparisons.NULL, 2};

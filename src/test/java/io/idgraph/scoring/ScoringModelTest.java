@@ -59,6 +59,60 @@ class ScoringModelTest {
     assertThat((Double) byA.get("rare-fp").getAs(ScoringModel.MATCH_WEIGHT)).isCloseTo(sum, within(1e-9));
   }
 
+  private static int draw(java.util.SplittableRandom rnd, double[] p) {
+    double x = rnd.nextDouble();
+    for (int l = 0; l < p.length; l++) {
+      x -= p[l];
+      if (x < 0) {
+        return l;
+      }
+    }
+    return p.length - 1;
+  }
+
+  /** Training sessions on pairs simulated from M and U recover m and the candidates' prior. */
+  @Test
+  void trainingSessionsRecoverMAndThePrior() {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+    Map<String, Map<List<Integer>, Long>> sessions = new java.util.TreeMap<>();
+    ScoringModel.SESSIONS.keySet().forEach(k -> sessions.put(k, new java.util.HashMap<>()));
+    Map<List<Integer>, Long> all = new java.util.HashMap<>();
+    Map<List<Integer>, Long> random = new java.util.HashMap<>();
+    long matches = 0;
+    int pairs = 600_000;
+    for (int i = 0; i < pairs; i++) {
+      boolean match = rnd.nextDouble() < 0.05;
+      List<Integer> gamma = new ArrayList<>();
+      for (int k = 0; k < M.length; k++) {
+        gamma.add(draw(rnd, (match ? M : U)[k]));
+      }
+      if (i < 100_000 && !match) {
+        random.merge(gamma, 1L, Long::sum);
+      }
+      boolean fp = gamma.get(0) == 0;
+      boolean ip = gamma.get(2) == 0;
+      boolean campaign = gamma.get(3) == 0;
+      boolean name = gamma.get(4) == 0;
+      if (fp) sessions.get("fp:").merge(gamma, 1L, Long::sum);
+      if (ip) sessions.get("ip24:").merge(gamma, 1L, Long::sum);
+      if (campaign) sessions.get("campaign:").merge(gamma, 1L, Long::sum);
+      if (name) sessions.get("name:").merge(gamma, 1L, Long::sum);
+      if (fp || ip || campaign || name) {
+        all.merge(gamma, 1L, Long::sum);
+      }
+      matches += match ? 1 : 0;
+    }
+    FellegiSunter model = ScoringModel.train(sessions, all, random, pairs);
+    for (int k = 0; k < M.length; k++) {
+      for (int l = 0; l < M[k].length; l++) {
+        assertThat(model.m(k, l)).as("m[%d][%d]", k, l).isCloseTo(M[k][l], within(0.03));
+        assertThat(model.u(k, l)).as("u[%d][%d]", k, l).isCloseTo(U[k][l], within(0.02));
+      }
+    }
+    // The prior of a pair among all pairs (5% here), not among the candidates blocking selected.
+    assertThat(model.lambda()).isCloseTo(matches / (double) pairs, within(0.005));
+  }
+
   @Test
   void randomPairsAreDistinctOrderedPairsOfDifferentProfiles(SparkSession spark) {
     List<Row> rows = new ArrayList<>();
