@@ -158,7 +158,7 @@ public final class NightlyRun {
       Dataset<Row> atomized = persist(Atoms.withAtom(anchored));
       // Clustering is eager (each tier materializes its groups), so all of it runs inside the stage.
       Result clustered = stage("components", () -> clustering.cluster(Atoms.identifiers(atomized)));
-      Dataset<Row> atomGroups = persist(clustered.atomGroups());
+      Dataset<Row> atomGroups = clustered.atomGroups(); // cached by the clustering until release()
       Dataset<Row> refusals = persist(LinkDecisions.refusedLinks(clustered.refusals()));
       stage("components", () -> atomGroups.count() + refusals.count());
       Dataset<Row> allDecisions = decisions.unionByName(LinkDecisions.withRunId(refusals, ctx.runId()));
