@@ -90,57 +90,109 @@ public final class RuleAwareClustering {
 
   /** @param atomIds {@link Atoms#identifiers} output */
   public Result cluster(Dataset<Row> atomIds) {
-    Dataset<Row> ranked =
-        keep(
-            fresh(atomIds)
-                .withColumn(RANK, rankColumn(col(Cols.ID_TYPE)))
-                .withColumn(KEY, concat(col(Cols.ID_TYPE), lit("="), col(Cols.ID_HASH))));
+    Dataset<Row> ranked = keep(ranked(fresh(atomIds)));
     Dataset<Row> atomGroups =
         keep(ranked.select(Atoms.ATOM).distinct().withColumn(GROUP, col(Atoms.ATOM)));
     Dataset<Row> refusals = null;
     for (int tier = 0; tier < rules.tiers(); tier++) {
-      long start = System.nanoTime();
-      Tier t = new Tier(tier, ranked, atomGroups);
-      if (!t.hasBridges()) {
-        t.release();
+      Dataset<Row>[] merged = runTier(tier, ranked, atomGroups);
+      if (merged == null) {
         continue;
       }
-      Dataset<Row> next = keep(fresh(t.merged()));
-      next.count();
-      Dataset<Row> tierRefusals = keep(fresh(t.refusals));
-      tierRefusals.count();
-      t.release();
       atomGroups.unpersist();
-      atomGroups = next;
-      LOG.info(
-          "tier {} ({}): {} round(s), {} s",
-          tier,
-          tier < rules.priority().size() ? rules.priority().get(tier) : "other",
-          t.rounds,
-          String.format("%.1f", (System.nanoTime() - start) / 1e9));
-      refusals = refusals == null ? tierRefusals : refusals.unionByName(tierRefusals);
+      atomGroups = merged[0];
+      refusals = refusals == null ? merged[1] : refusals.unionByName(merged[1]);
     }
+    return new Result(atomGroups, described(refusals, ranked));
+  }
+
+  /** Type of the synthetic identifiers that carry scored pairs through {@link #linkPairs}. */
+  public static final String PAIR_TYPE = "probabilistic";
+
+  /**
+   * Joins groups through scored pairs, as one more tier after every identifier type, so the identity
+   * rules hold for probabilistic links as they do for deterministic ones: a pair that would give a
+   * profile two user ids is refused and recorded (id_type {@value #PAIR_TYPE}, id_hash "a|b"). Each
+   * pair is a bridge between its two groups; where bridges compete, the more probable one is taken
+   * first and the least probable is the weakest.
+   *
+   * @param atomIds {@link Atoms#identifiers} output
+   * @param atomGroups atom → group, from {@link #cluster}
+   * @param pairs group_a, group_b (group ids), probability
+   */
+  public Result linkPairs(Dataset<Row> atomIds, Dataset<Row> atomGroups, Dataset<Row> pairs) {
+    Dataset<Row> ranked = ranked(fresh(atomIds));
+    // Probability orders bridges the way recency orders identifiers (greater first); carried as a
+    // timestamp of that many microseconds, an encoding that never leaves this class.
+    Column pairKey = concat_ws("|", col("group_a").cast("string"), col("group_b").cast("string"));
+    Column order = timestamp_micros(round(col("probability").multiply(1e12)).cast("long"));
+    Dataset<Row> synthetic =
+        pairs
+            .select(explode(array(col("group_a"), col("group_b"))).as(Atoms.ATOM), pairKey.as(Cols.ID_HASH), order.as(Cols.LAST_SEEN))
+            .select(
+                col(Atoms.ATOM),
+                lit(PAIR_TYPE).as(Cols.ID_TYPE),
+                col(Cols.ID_HASH),
+                col(Cols.LAST_SEEN),
+                lit(0L).as(Atoms.RECORDS),
+                lit(rules.tiers()).as(RANK),
+                concat(lit(PAIR_TYPE + "="), col(Cols.ID_HASH)).as(KEY));
+    Dataset<Row> all = keep(fresh(ranked.unionByName(synthetic)));
+    Dataset<Row>[] merged = runTier(rules.tiers(), all, keep(fresh(atomGroups)));
+    if (merged == null) {
+      return new Result(atomGroups, described(null, all));
+    }
+    return new Result(merged[0], described(merged[1], all));
+  }
+
+  private Dataset<Row> ranked(Dataset<Row> atomIds) {
+    return atomIds
+        .withColumn(RANK, rankColumn(col(Cols.ID_TYPE)))
+        .withColumn(KEY, concat(col(Cols.ID_TYPE), lit("="), col(Cols.ID_HASH)));
+  }
+
+  /** One tier: the new atom → group and the tier's refusals (both cached), or null without bridges. */
+  @SuppressWarnings("unchecked")
+  private Dataset<Row>[] runTier(int tier, Dataset<Row> ranked, Dataset<Row> atomGroups) {
+    long start = System.nanoTime();
+    Tier t = new Tier(tier, ranked, atomGroups);
+    if (!t.hasBridges()) {
+      t.release();
+      return null;
+    }
+    Dataset<Row> next = keep(fresh(t.merged()));
+    next.count();
+    Dataset<Row> tierRefusals = keep(fresh(t.refusals));
+    tierRefusals.count();
+    t.release();
+    LOG.info(
+        "tier {} ({}): {} round(s), {} s",
+        tier,
+        tier < rules.priority().size() ? rules.priority().get(tier) : tier == rules.tiers() ? PAIR_TYPE : "other",
+        t.rounds,
+        String.format("%.1f", (System.nanoTime() - start) / 1e9));
+    return new Dataset[] {next, tierRefusals};
+  }
+
+  private Dataset<Row> described(Dataset<Row> refusals, Dataset<Row> ranked) {
     if (refusals == null) {
-      refusals =
-          atomIds.sparkSession().createDataFrame(List.of(), Tier.REFUSAL_SCHEMA);
+      refusals = ranked.sparkSession().createDataFrame(List.of(), Tier.REFUSAL_SCHEMA);
     }
     Dataset<Row> records =
         ranked.groupBy(Cols.ID_TYPE, Cols.ID_HASH).agg(sum(Atoms.RECORDS).as(Atoms.RECORDS));
     UserDefinedFunction describe =
         udf((UDF1<String, String>) rules::describe, DataTypes.StringType);
-    Dataset<Row> described =
-        refusals
-            .groupBy(Cols.ID_TYPE, Cols.ID_HASH, REASON)
-            .agg(sum(DEGREE).as(DEGREE))
-            .join(records, new String[] {Cols.ID_TYPE, Cols.ID_HASH}, "left")
-            .select(
-                substring_index(col(REASON), ":", 1).as(Cols.RULE),
-                col(Cols.ID_TYPE),
-                col(Cols.ID_HASH),
-                col(DEGREE),
-                describe.apply(col(REASON)).as(DETAIL),
-                coalesce(col(Atoms.RECORDS), lit(0L)).as(Atoms.RECORDS));
-    return new Result(atomGroups, described);
+    return refusals
+        .groupBy(Cols.ID_TYPE, Cols.ID_HASH, REASON)
+        .agg(sum(DEGREE).as(DEGREE))
+        .join(records, new String[] {Cols.ID_TYPE, Cols.ID_HASH}, "left")
+        .select(
+            substring_index(col(REASON), ":", 1).as(Cols.RULE),
+            col(Cols.ID_TYPE),
+            col(Cols.ID_HASH),
+            col(DEGREE),
+            describe.apply(col(REASON)).as(DETAIL),
+            coalesce(col(Atoms.RECORDS), lit(0L)).as(Atoms.RECORDS));
   }
 
   /** Frees every Dataset this clustering cached; call once its results are written. */

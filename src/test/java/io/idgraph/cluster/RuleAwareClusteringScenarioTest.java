@@ -155,6 +155,55 @@ class RuleAwareClusteringScenarioTest {
     assertThat(distinct(cluster(records, DEFAULTS).profiles(), "ann-1", "sub", "app")).hasSize(1);
   }
 
+  @Test
+  void scoredPairsObeyTheSameRulesAndTheLikeliestWins(SparkSession spark) {
+    Dataset<Row> records =
+        CanonicalRecords.of(
+            spark,
+            record("web", "ann", "2026-04-01T10:00:00Z", "user_id=u-ann anonymous_id=a-1", Map.of()),
+            record("web", "reset", "2026-04-01T10:20:00Z", "anonymous_id=a-2", Map.of()),
+            record("web", "bob", "2026-04-02T10:00:00Z", "user_id=u-bob anonymous_id=a-3", Map.of()));
+    Dataset<Row> atomized =
+        Atoms.withAtom(io.idgraph.graph.DeterministicEdges.withAnchors(records, GraphConfig.DEFAULTS));
+    RuleAwareClustering clustering = new RuleAwareClustering(DEFAULTS, GraphConfig.DEFAULTS.algorithm());
+    try {
+      Dataset<Row> atomIds = Atoms.identifiers(atomized);
+      RuleAwareClustering.Result deterministic = clustering.cluster(atomIds);
+      Map<String, Long> group = groups(atomized, deterministic.atomGroups());
+      assertThat(new HashSet<>(group.values())).hasSize(3);
+      Dataset<Row> pairs =
+          spark.createDataFrame(
+              List.of(
+                  org.apache.spark.sql.RowFactory.create(group.get("ann"), group.get("reset"), 0.95),
+                  org.apache.spark.sql.RowFactory.create(group.get("reset"), group.get("bob"), 0.90)),
+              new org.apache.spark.sql.types.StructType()
+                  .add("group_a", "long").add("group_b", "long").add("probability", "double"));
+      RuleAwareClustering.Result linked = clustering.linkPairs(atomIds, deterministic.atomGroups(), pairs);
+      Map<String, Long> after = groups(atomized, linked.atomGroups());
+      assertThat(after.get("reset")).isEqualTo(after.get("ann")).isNotEqualTo(after.get("bob"));
+      List<Row> refused = linked.refusals().collectAsList();
+      assertThat(refused).hasSize(1);
+      assertThat((String) refused.get(0).getAs(Cols.ID_TYPE)).isEqualTo(RuleAwareClustering.PAIR_TYPE);
+      assertThat((String) refused.get(0).getAs(Cols.RULE)).isEqualTo(IdentityConstraints.LIMIT);
+      assertThat((String) refused.get(0).getAs(Cols.ID_HASH))
+          .isEqualTo(group.get("reset") + "|" + group.get("bob"));
+    } finally {
+      clustering.release();
+    }
+  }
+
+  private static Map<String, Long> groups(Dataset<Row> atomized, Dataset<Row> atomGroups) {
+    Map<String, Long> out = new HashMap<>();
+    for (Row r :
+        atomized
+            .join(atomGroups, Atoms.ATOM)
+            .select(Cols.RECORD_ID, RuleAwareClustering.GROUP)
+            .collectAsList()) {
+      out.put(r.getString(0), r.getLong(1));
+    }
+    return out;
+  }
+
   /**
    * A common "split afterwards" strategy, for comparison: plain connected components, then, while a
    * component breaks the user_id limit, drop its links through the lowest-priority type still present.
