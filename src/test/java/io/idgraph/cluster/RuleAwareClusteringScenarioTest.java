@@ -155,6 +155,42 @@ class RuleAwareClusteringScenarioTest {
     assertThat(distinct(cluster(records, DEFAULTS).profiles(), "ann-1", "sub", "app")).hasSize(1);
   }
 
+  /**
+   * Five user ids chained through cookies that are each harmless alone: every round peels off the
+   * least recent cookie, and after {@link RuleAwareClustering#MAX_ROUNDS} rounds the rest of the
+   * tier's links in the still-broken profile are refused at once. Either way no profile ends with two
+   * user ids.
+   */
+  @Test
+  void chainsThatRoundsCannotRepairFallBackToRefusingTheTiersLinks(SparkSession spark) {
+    List<Row> rows = new ArrayList<>();
+    int minute = 0;
+    for (int i = 1; i <= 5; i++) {
+      String in = i == 1 ? "" : " anonymous_id=x-" + (2 * i - 2);
+      String out = i == 5 ? "" : " anonymous_id=x-" + (2 * i - 1);
+      rows.add(record("web", "u" + i, "2026-05-01T00:" + String.format("%02d", minute++) + ":00Z",
+          "user_id=u-" + i + in + out, Map.of()));
+      if (i < 5) {
+        rows.add(record("web", "n" + i, "2026-05-01T00:" + String.format("%02d", minute++) + ":00Z",
+            "anonymous_id=x-" + (2 * i - 1) + " anonymous_id=x-" + (2 * i), Map.of()));
+      }
+    }
+    Clustered c = cluster(CanonicalRecords.of(spark, rows.toArray(Row[]::new)), DEFAULTS);
+    assertThat(distinct(c.profiles(), "u1", "u2", "u3", "u4", "u5")).hasSize(5);
+    assertThat(c.refusals())
+        .extracting(r -> r.<String>getAs(Cols.RULE))
+        .containsOnly(IdentityConstraints.LIMIT);
+    assertThat(c.refusals())
+        .extracting(r -> r.<String>getAs(RuleAwareClustering.DETAIL))
+        .anyMatch(d -> d.contains("all refused"))
+        .anyMatch(d -> !d.contains("all refused"));
+    // The first three rounds each refused the least recent cookie of the chain.
+    assertThat(c.refusals())
+        .filteredOn(r -> !r.<String>getAs(RuleAwareClustering.DETAIL).contains("all refused"))
+        .extracting(r -> r.<String>getAs(Cols.ID_HASH))
+        .containsExactlyInAnyOrder("x-1", "x-2", "x-3");
+  }
+
   @Test
   void scoredPairsObeyTheSameRulesAndTheLikeliestWins(SparkSession spark) {
     Dataset<Row> records =
