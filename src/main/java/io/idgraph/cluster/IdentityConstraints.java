@@ -115,10 +115,6 @@ public final class IdentityConstraints implements Serializable {
     return 0;
   }
 
-  public Map<String, Integer> limits() {
-    return limits;
-  }
-
   /** Identifier keys that appear in a do-not-link pair. */
   public Set<String> pairedKeys() {
     return partners.keySet();

@@ -52,6 +52,7 @@ public final class RuleAwareClustering {
   private static final String RANK = Cols.INTERNAL_PREFIX + "rank";
   private static final String KEY = Cols.INTERNAL_PREFIX + "key";
   private static final String SUMMARIZED = Cols.INTERNAL_PREFIX + "summarized";
+  private static final String LIMITED = Cols.INTERNAL_PREFIX + "limited";
   private static final String RECENCY = "recency";
   private static final String CANDIDATES = Cols.INTERNAL_PREFIX + "candidates";
   private static final String C = Cols.INTERNAL_PREFIX + "c";
@@ -82,6 +83,8 @@ public final class RuleAwareClustering {
   }
 
   /**
+   * Both cached and materialized; {@link #release()} frees them.
+   *
    * @param atomGroups atom → group for every atom
    * @param refusals rule, id_type, id_hash, degree (groups the identifier was kept from joining),
    *     detail, records (records carrying the identifier)
@@ -95,13 +98,13 @@ public final class RuleAwareClustering {
         keep(ranked.select(Atoms.ATOM).distinct().withColumn(GROUP, col(Atoms.ATOM)));
     Dataset<Row> refusals = null;
     for (int tier = 0; tier < rules.tiers(); tier++) {
-      Dataset<Row>[] merged = runTier(tier, ranked, atomGroups);
+      TierResult merged = runTier(tier, ranked, atomGroups);
       if (merged == null) {
         continue;
       }
       atomGroups.unpersist();
-      atomGroups = merged[0];
-      refusals = refusals == null ? merged[1] : refusals.unionByName(merged[1]);
+      atomGroups = merged.atomGroups();
+      refusals = refusals == null ? merged.refusals() : refusals.unionByName(merged.refusals());
     }
     return new Result(atomGroups, described(refusals, ranked));
   }
@@ -136,24 +139,33 @@ public final class RuleAwareClustering {
                 col(Cols.LAST_SEEN),
                 lit(0L).as(Atoms.RECORDS),
                 lit(rules.tiers()).as(RANK),
+                lit(false).as(LIMITED),
                 concat(lit(PAIR_TYPE + "="), col(Cols.ID_HASH)).as(KEY));
     Dataset<Row> all = keep(fresh(ranked.unionByName(synthetic)));
-    Dataset<Row>[] merged = runTier(rules.tiers(), all, keep(fresh(atomGroups)));
+    TierResult merged = runTier(rules.tiers(), all, keep(fresh(atomGroups)));
     if (merged == null) {
       return new Result(atomGroups, described(null, all));
     }
-    return new Result(merged[0], described(merged[1], all));
+    return new Result(merged.atomGroups(), described(merged.refusals(), all));
   }
 
+  /** Adds each identifier's tier and whether its type is limited, both as {@link IdentityConstraints} says. */
   private Dataset<Row> ranked(Dataset<Row> atomIds) {
+    IdentityConstraints r = rules;
+    UserDefinedFunction rank = udf((UDF1<String, Integer>) r::rank, DataTypes.IntegerType);
+    UserDefinedFunction limited =
+        udf((UDF1<String, Boolean>) type -> r.limit(type) > 0, DataTypes.BooleanType);
     return atomIds
-        .withColumn(RANK, rankColumn(col(Cols.ID_TYPE)))
+        .withColumn(RANK, rank.apply(col(Cols.ID_TYPE)))
+        .withColumn(LIMITED, limited.apply(col(Cols.ID_TYPE)))
         .withColumn(KEY, concat(col(Cols.ID_TYPE), lit("="), col(Cols.ID_HASH)));
   }
 
-  /** One tier: the new atom → group and the tier's refusals (both cached), or null without bridges. */
-  @SuppressWarnings("unchecked")
-  private Dataset<Row>[] runTier(int tier, Dataset<Row> ranked, Dataset<Row> atomGroups) {
+  /** A tier's new atom → group and its refusals, both cached. */
+  private record TierResult(Dataset<Row> atomGroups, Dataset<Row> refusals) {}
+
+  /** One tier, or null when it has no bridges. */
+  private TierResult runTier(int tier, Dataset<Row> ranked, Dataset<Row> atomGroups) {
     long start = System.nanoTime();
     Tier t = new Tier(tier, ranked, atomGroups);
     if (!t.hasBridges()) {
@@ -171,9 +183,10 @@ public final class RuleAwareClustering {
         tier < rules.priority().size() ? rules.priority().get(tier) : tier == rules.tiers() ? PAIR_TYPE : "other",
         t.rounds,
         String.format("%.1f", (System.nanoTime() - start) / 1e9));
-    return new Dataset[] {next, tierRefusals};
+    return new TierResult(next, tierRefusals);
   }
 
+  /** The refusals with their rule, detail and record counts; cached and materialized. */
   private Dataset<Row> described(Dataset<Row> refusals, Dataset<Row> ranked) {
     if (refusals == null) {
       refusals = ranked.sparkSession().createDataFrame(List.of(), Tier.REFUSAL_SCHEMA);
@@ -182,7 +195,7 @@ public final class RuleAwareClustering {
         ranked.groupBy(Cols.ID_TYPE, Cols.ID_HASH).agg(sum(Atoms.RECORDS).as(Atoms.RECORDS));
     UserDefinedFunction describe =
         udf((UDF1<String, String>) rules::describe, DataTypes.StringType);
-    return refusals
+    Dataset<Row> described = keep(refusals
         .groupBy(Cols.ID_TYPE, Cols.ID_HASH, REASON)
         .agg(sum(DEGREE).as(DEGREE))
         .join(records, new String[] {Cols.ID_TYPE, Cols.ID_HASH}, "left")
@@ -192,7 +205,9 @@ public final class RuleAwareClustering {
             col(Cols.ID_HASH),
             col(DEGREE),
             describe.apply(col(REASON)).as(DETAIL),
-            coalesce(col(Atoms.RECORDS), lit(0L)).as(Atoms.RECORDS));
+            coalesce(col(Atoms.RECORDS), lit(0L)).as(Atoms.RECORDS)));
+    described.count();
+    return described;
   }
 
   /** Frees every Dataset this clustering cached; call once its results are written. */
@@ -215,34 +230,11 @@ public final class RuleAwareClustering {
     return p;
   }
 
-  private Column rankColumn(Column type) {
-    List<String> priority = rules.priority();
-    Column rank = lit(priority.size());
-    for (int i = priority.size() - 1; i >= 0; i--) {
-      String p = priority.get(i);
-      Column matches = p.equals("external_id") ? type.startsWith("external_id:") : type.equalTo(p);
-      rank = when(matches, lit(i)).otherwise(rank);
-    }
-    // Named systems outrank the generic external_id entry, wherever they are listed.
-    for (int i = priority.size() - 1; i >= 0; i--) {
-      if (priority.get(i).startsWith("external_id:")) {
-        rank = when(type.equalTo(priority.get(i)), lit(i)).otherwise(rank);
-      }
-    }
-    return rank;
-  }
-
   /** Identifiers a tier's decisions look at: limited types of rank ≤ tier, and do-not-link ids. */
   private Column summarized(int tier) {
-    Column limited = lit(false);
-    for (String type : rules.limits().keySet()) {
-      Column matches =
-          type.equals("external_id") ? col(Cols.ID_TYPE).startsWith("external_id:") : col(Cols.ID_TYPE).equalTo(type);
-      limited = limited.or(matches);
-    }
     Column paired =
         rules.pairedKeys().isEmpty() ? lit(false) : col(KEY).isin(rules.pairedKeys().toArray());
-    return limited.and(col(RANK).leq(tier)).or(paired);
+    return col(LIMITED).and(col(RANK).leq(tier)).or(paired);
   }
 
   /** One tier's merge: bridges, per-bridge decisions, components and the rounds that repair them. */

@@ -17,9 +17,6 @@ import org.apache.spark.sql.Row;
  * edges. Pure functions over canonical records.
  */
 public final class DeterministicEdges {
-  /** The record's smallest linkable identifier hash; its component is the record's profile. */
-  public static final String ANCHOR_HASH = Cols.INTERNAL_PREFIX + "anchor";
-
   /** The record's linkable identifiers, sorted: array of (id_hash, id_type). */
   public static final String LINKABLE = Cols.INTERNAL_PREFIX + "linkable";
   private static final String OTHER = Cols.INTERNAL_PREFIX + "other";
@@ -44,16 +41,14 @@ public final class DeterministicEdges {
     return linkable;
   }
 
-  /** Adds {@link #ANCHOR_HASH} and the sorted linkable identifiers to each canonical record. */
+  /** Adds the sorted linkable identifiers ({@link #LINKABLE}) to each canonical record. */
   public static Dataset<Row> withAnchors(Dataset<Row> records, GraphConfig graph) {
     Column linkable =
         array_sort(
             transform(
                 filter(col(Cols.IDENTIFIERS), id -> isLinkable(id.getField(Cols.ID_TYPE), graph)),
                 id -> struct(id.getField(Cols.ID_HASH), id.getField(Cols.ID_TYPE))));
-    return records
-        .withColumn(LINKABLE, linkable)
-        .withColumn(ANCHOR_HASH, try_element_at(col(LINKABLE), lit(1)).getField(Cols.ID_HASH));
+    return records.withColumn(LINKABLE, linkable);
   }
 
   /**
@@ -88,8 +83,7 @@ public final class DeterministicEdges {
             coalesce(
                 col(LINKABLE),
                 array().cast(
-                    "array<struct<" + Cols.ID_HASH + ":string," + Cols.ID_TYPE + ":string>>")))
-        .withColumn(ANCHOR_HASH, try_element_at(col(LINKABLE), lit(1)).getField(Cols.ID_HASH));
+                    "array<struct<" + Cols.ID_HASH + ":string," + Cols.ID_TYPE + ":string>>")));
   }
 
   /**
@@ -138,10 +132,5 @@ public final class DeterministicEdges {
             col(Cols.FIRST_SEEN),
             col(Cols.RECORD_COUNT),
             lit(runId).as(Cols.RUN_ID));
-  }
-
-  /** The 64-bit vertex id of an identifier hash; GraphX needs longs. */
-  public static Column vertexId(Column idHash) {
-    return xxhash64(idHash);
   }
 }

@@ -158,9 +158,9 @@ public final class NightlyRun {
       Dataset<Row> atomized = persist(Atoms.withAtom(anchored));
       // Clustering is eager (each tier materializes its groups), so all of it runs inside the stage.
       Result clustered = stage("components", () -> clustering.cluster(Atoms.identifiers(atomized)));
-      Dataset<Row> atomGroups = clustered.atomGroups(); // cached by the clustering until release()
-      Dataset<Row> refusals = persist(LinkDecisions.refusedLinks(clustered.refusals()));
-      stage("components", () -> atomGroups.count() + refusals.count());
+      // Both cached and materialized by the clustering until release().
+      Dataset<Row> atomGroups = clustered.atomGroups();
+      Dataset<Row> refusals = LinkDecisions.refusedLinks(clustered.refusals());
       Dataset<Row> allDecisions = decisions.unionByName(LinkDecisions.withRunId(refusals, ctx.runId()));
 
       Dataset<Row> assigned = persist(ProfileAssignment.assign(atomized, atomGroups));

@@ -2,13 +2,15 @@ package io.idgraph.scoring;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import org.apache.commons.text.similarity.JaroWinklerSimilarity;
 
 /**
  * The comparisons of a candidate pair of profiles, each a pure function from the two sides' values to
  * a level: 0 is the strongest agreement, higher levels agree less, the last level is disagreement, and
  * {@link #NULL} means the pair cannot be compared (a value is missing on one side), which the model
- * treats as no evidence either way, as Splink does.
+ * treats as no evidence either way, as Splink does. Profiles hold sets (several fingerprints,
+ * prefixes, campaigns); two sides agree on such a signal when their sets share a value.
  */
 public final class Comparisons {
   /** The pair cannot be compared on this signal. */
@@ -22,14 +24,15 @@ public final class Comparisons {
   public static final String[] FINGERPRINT_LEVELS = {"same", "different"};
 
   /**
-   * Device fingerprint (user agent, screen, time zone, locale). The weight of "same" is adjusted by
-   * how common the fingerprint is (see {@link FellegiSunter#weight}).
+   * Device fingerprints (user agent, screen, time zone, locale) of the two sides: the same when they
+   * share one. The weight of "same" is adjusted by how common the fingerprint is (see {@link
+   * FellegiSunter#weight}).
    */
-  public static int fingerprint(String a, String b) {
-    if (a == null || b == null) {
+  public static int fingerprint(Collection<String> a, Collection<String> b) {
+    if (a.isEmpty() || b.isEmpty()) {
       return NULL;
     }
-    return a.equals(b) ? 0 : 1;
+    return overlaps(a, b) ? 0 : 1;
   }
 
   /** Levels of {@link #sessionGap}. */
@@ -63,15 +66,10 @@ public final class Comparisons {
   /** Levels of {@link #ipPrefix}. */
   public static final String[] IP_LEVELS = {"same /24", "same /16", "different"};
 
-  /** IP prefixes (hashed /24 and /16, as the normalizer stores them). */
-  public static int ipPrefix(String a24, String a16, String b24, String b16) {
-    if ((a24 == null && a16 == null) || (b24 == null && b16 == null)) {
-      return NULL;
-    }
-    if (a24 != null && a24.equals(b24)) {
-      return 0;
-    }
-    return a16 != null && a16.equals(b16) ? 1 : 2;
+  /** IP prefixes (hashed /24 and /16, as the normalizer stores them) the two sides were seen from. */
+  public static int ipPrefix(
+      Collection<String> a24, Collection<String> a16, Collection<String> b24, Collection<String> b16) {
+    return strongerThenWeaker(a24, a16, b24, b16);
   }
 
   /** Levels of {@link #distance}. */
@@ -106,17 +104,37 @@ public final class Comparisons {
   /** Levels of {@link #referral}. */
   public static final String[] REFERRAL_LEVELS = {"same campaign", "same referrer", "different"};
 
-  /** Referral path: the same campaign (utm_campaign) or, failing that, the same referring site. */
-  public static int referral(String aCampaign, String aReferrer, String bCampaign, String bReferrer) {
-    boolean aNone = aCampaign == null && aReferrer == null;
-    boolean bNone = bCampaign == null && bReferrer == null;
-    if (aNone || bNone) {
+  /** Referral path: a shared campaign (utm_campaign) or, failing that, a shared referring site. */
+  public static int referral(
+      Collection<String> aCampaigns,
+      Collection<String> aReferrers,
+      Collection<String> bCampaigns,
+      Collection<String> bReferrers) {
+    return strongerThenWeaker(aCampaigns, aReferrers, bCampaigns, bReferrers);
+  }
+
+  /**
+   * Level 0 when the sides share a value of the stronger kind, 1 when they share one of the weaker,
+   * 2 when they share neither, NULL when a side has no value of either kind.
+   */
+  private static int strongerThenWeaker(
+      Collection<String> aStrong, Collection<String> aWeak, Collection<String> bStrong, Collection<String> bWeak) {
+    if ((aStrong.isEmpty() && aWeak.isEmpty()) || (bStrong.isEmpty() && bWeak.isEmpty())) {
       return NULL;
     }
-    if (aCampaign != null && aCampaign.equals(bCampaign)) {
+    if (overlaps(aStrong, bStrong)) {
       return 0;
     }
-    return aReferrer != null && aReferrer.equals(bReferrer) ? 1 : 2;
+    return overlaps(aWeak, bWeak) ? 1 : 2;
+  }
+
+  private static boolean overlaps(Collection<String> a, Collection<String> b) {
+    for (String x : a) {
+      if (b.contains(x)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Levels of {@link #name}. */

@@ -16,8 +16,7 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The comparison vector of each candidate pair: one level per comparison in {@link #COMPARISONS}
- * order, {@link Comparisons#NULL} where a side has no value. Profiles hold sets (several
- * fingerprints, prefixes, campaigns), and a pair agrees on a set signal when the sets overlap.
+ * order, {@link Comparisons#NULL} where a side has no value.
  */
 public final class PairLevels {
   public static final List<String> COMPARISONS =
@@ -47,29 +46,19 @@ public final class PairLevels {
   /** The comparison vector of two {@link ProfileSignals} rows. */
   public static List<Integer> levels(Row a, Row b) {
     List<Integer> gamma = new ArrayList<>();
-    gamma.add(overlapLevel(set(a, ProfileSignals.FINGERPRINTS), set(b, ProfileSignals.FINGERPRINTS)));
+    gamma.add(Comparisons.fingerprint(set(a, ProfileSignals.FINGERPRINTS), set(b, ProfileSignals.FINGERPRINTS)));
     gamma.add(
         Comparisons.sessionGap(
             instant(a, Cols.FIRST_SEEN), instant(a, Cols.LAST_SEEN),
             instant(b, Cols.FIRST_SEEN), instant(b, Cols.LAST_SEEN)));
-    Set<String> a24 = set(a, ProfileSignals.IP24S);
-    Set<String> b24 = set(b, ProfileSignals.IP24S);
-    Set<String> a16 = set(a, ProfileSignals.IP16S);
-    Set<String> b16 = set(b, ProfileSignals.IP16S);
-    if ((a24.isEmpty() && a16.isEmpty()) || (b24.isEmpty() && b16.isEmpty())) {
-      gamma.add(Comparisons.NULL);
-    } else {
-      gamma.add(overlaps(a24, b24) ? 0 : overlaps(a16, b16) ? 1 : 2);
-    }
-    Set<String> aCampaigns = set(a, ProfileSignals.CAMPAIGNS);
-    Set<String> bCampaigns = set(b, ProfileSignals.CAMPAIGNS);
-    Set<String> aRef = set(a, ProfileSignals.REFERRERS);
-    Set<String> bRef = set(b, ProfileSignals.REFERRERS);
-    if ((aCampaigns.isEmpty() && aRef.isEmpty()) || (bCampaigns.isEmpty() && bRef.isEmpty())) {
-      gamma.add(Comparisons.NULL);
-    } else {
-      gamma.add(overlaps(aCampaigns, bCampaigns) ? 0 : overlaps(aRef, bRef) ? 1 : 2);
-    }
+    gamma.add(
+        Comparisons.ipPrefix(
+            set(a, ProfileSignals.IP24S), set(a, ProfileSignals.IP16S),
+            set(b, ProfileSignals.IP24S), set(b, ProfileSignals.IP16S)));
+    gamma.add(
+        Comparisons.referral(
+            set(a, ProfileSignals.CAMPAIGNS), set(a, ProfileSignals.REFERRERS),
+            set(b, ProfileSignals.CAMPAIGNS), set(b, ProfileSignals.REFERRERS)));
     gamma.add(
         Comparisons.name(
             a.getAs(Cols.FIRST_NAME), a.getAs(Cols.LAST_NAME),
@@ -92,22 +81,6 @@ public final class PairLevels {
         .join(sb, col(Blocking.B).equalTo(col("_b")))
         .withColumn(GAMMA, compare.apply(col("_sa"), col("_sb")))
         .drop("_a", "_b", "_sa", "_sb");
-  }
-
-  private static int overlapLevel(Set<String> a, Set<String> b) {
-    if (a.isEmpty() || b.isEmpty()) {
-      return Comparisons.NULL;
-    }
-    return overlaps(a, b) ? 0 : 1;
-  }
-
-  private static boolean overlaps(Set<String> a, Set<String> b) {
-    for (String x : a) {
-      if (b.contains(x)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static Set<String> set(Row r, String field) {

@@ -190,9 +190,10 @@ public final class ScoringModel {
                   return RowFactory.create(w, FellegiSunter.probability(w), contributions);
                 },
             SCORE);
-    Column fp = pairs.columns().length > 0 && java.util.Arrays.asList(pairs.columns()).contains(FP_FREQUENCY)
-        ? col(FP_FREQUENCY)
-        : lit(null).cast(DataTypes.DoubleType);
+    Column fp =
+        java.util.Arrays.asList(pairs.columns()).contains(FP_FREQUENCY)
+            ? col(FP_FREQUENCY)
+            : lit(null).cast(DataTypes.DoubleType);
     return pairs
         .withColumn("_score", score.apply(col(PairLevels.GAMMA), fp))
         .withColumn(MATCH_WEIGHT, col("_score").getField(MATCH_WEIGHT))

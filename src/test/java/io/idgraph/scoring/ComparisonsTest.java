@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.time.Instant;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ComparisonsTest {
@@ -14,9 +15,10 @@ class ComparisonsTest {
 
   @Test
   void fingerprint() {
-    assertThat(Comparisons.fingerprint("fp1", "fp1")).isZero();
-    assertThat(Comparisons.fingerprint("fp1", "fp2")).isEqualTo(1);
-    assertThat(Comparisons.fingerprint(null, "fp2")).isEqualTo(NULL);
+    assertThat(Comparisons.fingerprint(Set.of("fp1"), Set.of("fp1"))).isZero();
+    assertThat(Comparisons.fingerprint(Set.of("fp0", "fp1"), Set.of("fp1", "fp9"))).isZero();
+    assertThat(Comparisons.fingerprint(Set.of("fp1"), Set.of("fp2"))).isEqualTo(1);
+    assertThat(Comparisons.fingerprint(Set.of(), Set.of("fp2"))).isEqualTo(NULL);
   }
 
   @Test
@@ -34,10 +36,10 @@ class ComparisonsTest {
 
   @Test
   void ipPrefix() {
-    assertThat(Comparisons.ipPrefix("n24", "n16", "n24", "n16")).isZero();
-    assertThat(Comparisons.ipPrefix("n24", "n16", "x24", "n16")).isEqualTo(1);
-    assertThat(Comparisons.ipPrefix("n24", "n16", "x24", "x16")).isEqualTo(2);
-    assertThat(Comparisons.ipPrefix(null, null, "x24", "x16")).isEqualTo(NULL);
+    assertThat(Comparisons.ipPrefix(Set.of("n24"), Set.of("n16"), Set.of("n24"), Set.of("n16"))).isZero();
+    assertThat(Comparisons.ipPrefix(Set.of("n24"), Set.of("n16"), Set.of("x24"), Set.of("n16"))).isEqualTo(1);
+    assertThat(Comparisons.ipPrefix(Set.of("n24"), Set.of("n16"), Set.of("x24"), Set.of("x16"))).isEqualTo(2);
+    assertThat(Comparisons.ipPrefix(Set.of(), Set.of(), Set.of("x24"), Set.of("x16"))).isEqualTo(NULL);
   }
 
   @Test
@@ -53,10 +55,12 @@ class ComparisonsTest {
 
   @Test
   void referralPrefersTheCampaignThenTheReferrer() {
-    assertThat(Comparisons.referral("spring", "google.com", "spring", "bing.com")).isZero();
-    assertThat(Comparisons.referral("spring", "google.com", "fall", "google.com")).isEqualTo(1);
-    assertThat(Comparisons.referral(null, "google.com", null, "bing.com")).isEqualTo(2);
-    assertThat(Comparisons.referral(null, null, "spring", null)).isEqualTo(NULL);
+    assertThat(Comparisons.referral(Set.of("spring"), Set.of("google.com"), Set.of("spring"), Set.of("bing.com")))
+        .isZero();
+    assertThat(Comparisons.referral(Set.of("spring"), Set.of("google.com"), Set.of("fall"), Set.of("google.com")))
+        .isEqualTo(1);
+    assertThat(Comparisons.referral(Set.of(), Set.of("google.com"), Set.of(), Set.of("bing.com"))).isEqualTo(2);
+    assertThat(Comparisons.referral(Set.of(), Set.of(), Set.of("spring"), Set.of())).isEqualTo(NULL);
   }
 
   @Test

@@ -19,7 +19,8 @@ class ExpectationMaximisationTest {
   private static final int[] LEVELS = {2, 4, 3};
   private static final double NULL_RATE = 0.1;
 
-  private static int draw(SplittableRandom rnd, double[] p) {
+  /** A level drawn from the distribution p; shared with the other scoring tests. */
+  static int draw(SplittableRandom rnd, double[] p) {
     double x = rnd.nextDouble();
     for (int l = 0; l < p.length; l++) {
       x -= p[l];

@@ -59,17 +59,6 @@ class ScoringModelTest {
     assertThat((Double) byA.get("rare-fp").getAs(ScoringModel.MATCH_WEIGHT)).isCloseTo(sum, within(1e-9));
   }
 
-  private static int draw(java.util.SplittableRandom rnd, double[] p) {
-    double x = rnd.nextDouble();
-    for (int l = 0; l < p.length; l++) {
-      x -= p[l];
-      if (x < 0) {
-        return l;
-      }
-    }
-    return p.length - 1;
-  }
-
   /** Training sessions on pairs simulated from M and U recover m and the candidates' prior. */
   @Test
   void trainingSessionsRecoverMAndThePrior() {
@@ -84,7 +73,7 @@ class ScoringModelTest {
       boolean match = rnd.nextDouble() < 0.05;
       List<Integer> gamma = new ArrayList<>();
       for (int k = 0; k < M.length; k++) {
-        gamma.add(draw(rnd, (match ? M : U)[k]));
+        gamma.add(ExpectationMaximisationTest.draw(rnd, (match ? M : U)[k]));
       }
       if (i < 100_000 && !match) {
         random.merge(gamma, 1L, Long::sum);
