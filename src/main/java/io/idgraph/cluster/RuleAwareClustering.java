@@ -216,12 +216,8 @@ public final class RuleAwareClustering {
     cached.clear();
   }
 
-  /**
-   * The same rows under a new, one-node plan. Each tier builds on the last, and Spark would otherwise
-   * carry (and print, when caching) a plan that doubles with every tier.
-   */
   private static Dataset<Row> fresh(Dataset<Row> ds) {
-    return ds.sparkSession().createDataFrame(ds.javaRDD(), ds.schema());
+    return io.idgraph.spark.Plans.fresh(ds);
   }
 
   private Dataset<Row> keep(Dataset<Row> ds) {

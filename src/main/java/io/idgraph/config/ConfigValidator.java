@@ -1,6 +1,7 @@
 package io.idgraph.config;
 
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import io.idgraph.scoring.PairLevels;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -122,6 +123,58 @@ public final class ConfigValidator {
     }
     if (job.history().reversibleDays() < 1) {
       throw error("history.reversible_days", "must be at least 1");
+    }
+    validateScoring(job.scoring());
+  }
+
+  private void validateScoring(ScoringConfig scoring) {
+    if (!(scoring.mergeThreshold() > 0 && scoring.mergeThreshold() < 1)) {
+      throw error("scoring.merge_threshold", "must be a probability strictly between 0 and 1");
+    }
+    if (!(scoring.reviewFloor() > 0 && scoring.reviewFloor() <= scoring.mergeThreshold())) {
+      throw error("scoring.review_floor", "must be above 0 and at most scoring.merge_threshold ("
+          + scoring.mergeThreshold() + ")");
+    }
+    if (scoring.maxBlockSize() < 2) {
+      throw error("scoring.max_block_size", "must be at least 2 (profiles sharing a key)");
+    }
+    if (scoring.randomPairs() < 1000) {
+      throw error("scoring.random_pairs", "must be at least 1000 to estimate u");
+    }
+    ScoringConfig.FixedModel model = scoring.model();
+    if (model == null) {
+      return;
+    }
+    if (model.prior() == null || !(model.prior() > 0 && model.prior() < 1)) {
+      throw error("scoring.model.prior", "must be a probability strictly between 0 and 1");
+    }
+    for (String table : List.of("m", "u")) {
+      java.util.Map<String, List<Double>> values = table.equals("m") ? model.m() : model.u();
+      for (String name : values.keySet()) {
+        if (!PairLevels.COMPARISONS.contains(name)) {
+          throw error("scoring.model." + table + "." + name, "is not a comparison (one of "
+              + PairLevels.COMPARISONS + ")");
+        }
+      }
+      for (int k = 0; k < PairLevels.COMPARISONS.size(); k++) {
+        String name = PairLevels.COMPARISONS.get(k);
+        String at = "scoring.model." + table + "." + name;
+        List<Double> levels = values.get(name);
+        if (levels == null || levels.size() != PairLevels.LEVELS[k]) {
+          throw error(at, "must list " + PairLevels.LEVELS[k] + " probabilities, one per level "
+              + List.of(PairLevels.levelNames(k)));
+        }
+        double sum = 0;
+        for (Double p : levels) {
+          if (p == null || !(p > 0 && p <= 1)) {
+            throw error(at, "every probability must be above 0 and at most 1");
+          }
+          sum += p;
+        }
+        if (Math.abs(sum - 1) > 0.01) {
+          throw error(at, "must sum to 1 over the levels (sums to " + sum + ")");
+        }
+      }
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.List;
  * @param graph which identifier types link records deterministically
  * @param history merge-history options
  * @param rules blocklists, hub isolation and do-not-link identifiers
+ * @param scoring probabilistic scoring of candidate pairs: thresholds, blocking, fixed parameters
  * @param spark Spark properties applied on top of spark-submit's or the embedded defaults
  */
 public record JobConfig(
@@ -21,6 +22,7 @@ public record JobConfig(
     GraphConfig graph,
     HistoryConfig history,
     RulesConfig rules,
+    ScoringConfig scoring,
     SparkConfig spark) {
 
   public JobConfig {
@@ -30,6 +32,7 @@ public record JobConfig(
     graph = graph == null ? GraphConfig.DEFAULTS : graph;
     history = history == null ? HistoryConfig.DEFAULTS : history;
     rules = rules == null ? RulesConfig.DEFAULTS : rules;
+    scoring = scoring == null ? ScoringConfig.DEFAULTS : scoring;
     spark = spark == null ? SparkConfig.DEFAULTS : spark;
   }
 }

@@ -496,6 +496,14 @@ public final class SyntheticExports {
           t = t.plusSeconds(120);
         }
         run.count(HardCase.COOKIE_RESET);
+        if (logsIn && !(junkUser && d == 0) && rnd.nextBoolean()) {
+          // Half of the signed-in people sign in again on the new cookie: in real exports this is
+          // how most resets become visible, and it is what deterministic labels learn resets from.
+          writeEvent(run, person, messageId(index, seq), "track", reset, userId, "Signed In", t, null,
+              recs, Set.of("anon:" + reset.anonymousId(), "user:" + userId), Set.of(reset.fingerprint()));
+          t = t.plusSeconds(60);
+          run.count(HardCase.COOKIE_RESET_SIGNED_IN_AGAIN);
+        }
       }
       t = t.plus(1 + rnd.nextInt(5), ChronoUnit.DAYS);
     }

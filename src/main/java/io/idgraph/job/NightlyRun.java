@@ -10,6 +10,7 @@ import io.idgraph.cluster.RuleAwareClustering.Result;
 import io.idgraph.config.HashKeys.HashKey;
 import io.idgraph.config.JobConfig;
 import io.idgraph.config.LoadedConfig;
+import io.idgraph.config.ScoringConfig;
 import io.idgraph.config.SourceConfig;
 import io.idgraph.graph.DeterministicEdges;
 import io.idgraph.graph.LinkDecisions;
@@ -26,6 +27,10 @@ import io.idgraph.quality.MetricsTable;
 import io.idgraph.quality.RunMetrics;
 import io.idgraph.quality.RunMetrics.SourceCounts;
 import io.idgraph.schema.Cols;
+import io.idgraph.scoring.CandidateScoring;
+import io.idgraph.scoring.CandidateScoring.Scored;
+import io.idgraph.scoring.ScoredLinks;
+import io.idgraph.scoring.ScoringModel;
 import io.idgraph.sink.DeltaSink;
 import io.idgraph.sink.OutputTables;
 import io.idgraph.source.SourceBatch;
@@ -61,6 +66,9 @@ public final class NightlyRun {
   private final SourceRegistry registry;
   private final List<Dataset<Row>> persisted = new ArrayList<>();
   private final Map<String, Double> stageSeconds = new LinkedHashMap<>();
+  private final Map<String, Long> scoringCounts = new LinkedHashMap<>();
+  /** Random pairs for u are drawn with a fixed seed, so the same night gives the same model. */
+  private static final long RANDOM_PAIRS_SEED = 42;
   private String runId;
 
   public NightlyRun(
@@ -156,21 +164,87 @@ public final class NightlyRun {
       long edgeCount = stage("graph", edges::count);
 
       Dataset<Row> atomized = persist(Atoms.withAtom(anchored));
+      Dataset<Row> atomIds = Atoms.identifiers(atomized);
       // Clustering is eager (each tier materializes its groups), so all of it runs inside the stage.
-      Result clustered = stage("components", () -> clustering.cluster(Atoms.identifiers(atomized)));
+      Result clustered = stage("components", () -> clustering.cluster(atomIds));
       // Both cached and materialized by the clustering until release().
-      Dataset<Row> atomGroups = clustered.atomGroups();
+      Dataset<Row> deterministic = persist(ProfileAssignment.assign(atomized, clustered.atomGroups()));
       Dataset<Row> refusals = LinkDecisions.refusedLinks(clustered.refusals());
+
+      Dataset<Row> atomGroups = clustered.atomGroups();
+      Dataset<Row> mergeCandidates = null;
+      Dataset<Row> modelParameters = null;
+      ScoringConfig scoringConfig = job.scoring();
+      if (scoringConfig.enabled()) {
+        Scored scored =
+            stage("scoring", () -> CandidateScoring.score(deterministic, scoringConfig, RANDOM_PAIRS_SEED));
+        persisted.add(scored.pairs());
+        scoringCounts.putAll(scored.counts());
+        LOG.info("[{}] scoring model: {}", runId, scored.trained() ? "trained on this night" : "fixed in config");
+        Result linked =
+            stage(
+                "probabilistic-links",
+                () ->
+                    clustering.linkPairs(
+                        atomIds,
+                        clustered.atomGroups(),
+                        ScoredLinks.pairsToMerge(
+                            scored.pairs(),
+                            ScoredLinks.groupProfiles(clustered.atomGroups()),
+                            scoringConfig.mergeThreshold())));
+        atomGroups = linked.atomGroups();
+        Dataset<Row> pairRefusals =
+            persist(ScoredLinks.withProfileNames(LinkDecisions.refusedLinks(linked.refusals())));
+        refusals = refusals.unionByName(pairRefusals);
+        Dataset<Row> profileMap =
+            ProfileAssignment.assign(
+                    deterministic
+                        .select(col(Atoms.ATOM), col(Cols.PROFILE_ID).as(ScoredLinks.DETERMINISTIC_PROFILE_ID))
+                        .where(col(Atoms.ATOM).isNotNull())
+                        .distinct()
+                        .withColumn(Cols.SOURCE, lit(null).cast("string"))
+                        .withColumn(Cols.RECORD_ID, lit(null).cast("string")),
+                    atomGroups)
+                .select(ScoredLinks.DETERMINISTIC_PROFILE_ID, Cols.PROFILE_ID)
+                .distinct();
+        mergeCandidates =
+            persist(
+                ScoredLinks.mergeCandidates(
+                    scored.pairs(),
+                    profileMap,
+                    pairRefusals,
+                    scoringConfig.mergeThreshold(),
+                    ctx.runId(),
+                    java.sql.Timestamp.from(ctx.startedAt())));
+        modelParameters = ScoringModel.parameters(spark, scored.model(), ctx.runId());
+      }
       Dataset<Row> allDecisions = decisions.unionByName(LinkDecisions.withRunId(refusals, ctx.runId()));
 
-      Dataset<Row> assigned = persist(ProfileAssignment.assign(atomized, atomGroups));
+      Dataset<Row> withFinal =
+          ProfileAssignment.assign(
+              deterministic.withColumnRenamed(Cols.PROFILE_ID, ScoredLinks.DETERMINISTIC_PROFILE_ID),
+              atomGroups);
+      Dataset<Row> assigned =
+          persist(
+              mergeCandidates == null
+                  ? withFinal
+                  : ScoredLinks.withLinkConfidence(withFinal, mergeCandidates));
       Dataset<Row> links = persist(ProfileTables.identityLinks(assigned, ctx.runId()));
       Dataset<Row> profiles = persist(ProfileTables.profiles(assigned, links, ctx.runId()));
+      Dataset<Row> deterministicMerges =
+          ProfileTables.mergeHistory(assigned, ctx.runId(), ctx.startedAt(), job.history().reversibleDays());
       Dataset<Row> merges =
           persist(
-              ProfileTables.mergeHistory(
-                  assigned, ctx.runId(), ctx.startedAt(), job.history().reversibleDays()));
-      stage("profiles", () -> profiles.count() + merges.count());
+              mergeCandidates == null
+                  ? deterministicMerges
+                  : deterministicMerges.unionByName(
+                      ProfileTables.probabilisticMerges(
+                          mergeCandidates, ctx.runId(), ctx.startedAt(), job.history().reversibleDays())));
+      Dataset<Row> candidatesOut = mergeCandidates;
+      Dataset<Row> parameters = modelParameters;
+      stage(
+          "profiles",
+          () -> profiles.count() + merges.count() + (candidatesOut == null ? 0 : candidatesOut.count()));
 
       DeltaSink sink = new DeltaSink(spark, ctx.outputRoot(), ctx.runId());
       stage(
@@ -184,6 +258,12 @@ public final class NightlyRun {
             sink.append(OutputTables.MERGE_HISTORY, merges);
             sink.append(OutputTables.REJECTED_RECORDS, rejected);
             sink.append(OutputTables.LINK_DECISIONS, allDecisions);
+            if (candidatesOut != null) {
+              // The review queue as of tonight; approving and rejecting pairs arrives with the
+              // manual operations.
+              sink.replace(OutputTables.MERGE_CANDIDATES, candidatesOut);
+              sink.append(OutputTables.MODEL_PARAMETERS, parameters);
+            }
             return null;
           });
 
@@ -301,6 +381,7 @@ public final class NightlyRun {
         byReason,
         decisionIds,
         decisionRecords,
-        new LinkedHashMap<>(stageSeconds));
+        new LinkedHashMap<>(stageSeconds),
+        new LinkedHashMap<>(scoringCounts));
   }
 }

@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.*;
 
 import io.idgraph.normalize.IdType;
 import io.idgraph.schema.Cols;
+import io.idgraph.scoring.ScoredLinks;
+import io.idgraph.scoring.ScoringModel;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,24 +33,54 @@ public final class ProfileTables {
 
   private ProfileTables() {}
 
-  /** source, record_id, profile_id, event_time, run_id: every accepted record exactly once. */
+  /**
+   * source, record_id, profile_id, deterministic_profile_id (the profile from deterministic links
+   * alone, before probabilistic links joined some), event_time, identifiers (hashed), signals,
+   * run_id: every accepted record exactly once.
+   */
   public static Dataset<Row> recordProfiles(Dataset<Row> records, String runId) {
     return records.select(
         col(Cols.SOURCE),
         col(Cols.RECORD_ID),
         col(Cols.PROFILE_ID),
+        deterministicProfileId(records).as(ScoredLinks.DETERMINISTIC_PROFILE_ID),
         col(Cols.EVENT_TIME),
+        col(Cols.IDENTIFIERS),
         col(Cols.SIGNALS),
         lit(runId).as(Cols.RUN_ID));
   }
 
-  /** One row per identifier of a profile, with when and where it was seen. */
+  private static boolean has(Dataset<Row> records, String column) {
+    return java.util.Arrays.asList(records.columns()).contains(column);
+  }
+
+  private static Column deterministicProfileId(Dataset<Row> records) {
+    return has(records, ScoredLinks.DETERMINISTIC_PROFILE_ID)
+        ? col(ScoredLinks.DETERMINISTIC_PROFILE_ID)
+        : col(Cols.PROFILE_ID);
+  }
+
+  /**
+   * One row per identifier of a profile, with when and where it was seen and how it is linked:
+   * link_method deterministic (confidence 1) for identifiers of the profile's anchor part, probabilistic
+   * with the link's probability (confidence) and per-signal contributions (link_signals) for
+   * identifiers that joined through a scored pair (see {@link ScoredLinks#withLinkConfidence}).
+   */
   public static Dataset<Row> identityLinks(Dataset<Row> records, String runId) {
+    Column confidence =
+        has(records, ScoredLinks.LINK_CONFIDENCE)
+            ? coalesce(col(ScoredLinks.LINK_CONFIDENCE), lit(1.0))
+            : lit(1.0);
+    Column signals =
+        has(records, ScoredLinks.LINK_SIGNALS)
+            ? col(ScoredLinks.LINK_SIGNALS)
+            : lit(null).cast("map<string,double>");
     return records
         .select(
             col(Cols.PROFILE_ID),
             col(Cols.SOURCE),
             col(Cols.EVENT_TIME),
+            struct(confidence.as("c"), signals.as("s")).as("_link"),
             explode(col(Cols.IDENTIFIERS)).as(ID))
         .groupBy(
             col(Cols.PROFILE_ID),
@@ -58,8 +90,14 @@ public final class ProfileTables {
             min(Cols.EVENT_TIME).as(Cols.FIRST_SEEN),
             max(Cols.EVENT_TIME).as(Cols.LAST_SEEN),
             count(lit(1)).as(Cols.RECORD_COUNT),
-            array_sort(collect_set(Cols.SOURCE)).as(Cols.SOURCES))
-        .withColumn(Cols.LINK_METHOD, lit("deterministic"))
+            array_sort(collect_set(Cols.SOURCE)).as(Cols.SOURCES),
+            max_by(col("_link"), col("_link").getField("c")).as("_link"))
+        .withColumn(
+            Cols.LINK_METHOD,
+            when(col("_link").getField("c").lt(1.0), lit("probabilistic")).otherwise(lit("deterministic")))
+        .withColumn(Cols.CONFIDENCE, col("_link").getField("c"))
+        .withColumn(ScoredLinks.LINK_SIGNALS, col("_link").getField("s"))
+        .drop("_link")
         .withColumn(Cols.RUN_ID, lit(runId));
   }
 
@@ -123,32 +161,37 @@ public final class ProfileTables {
   }
 
   /**
-   * One merge per profile that joins two or more source entities (a CRM contact, a subscriber, a user
-   * id, an anonymous id, a ticket requester). On a first run the merged "profiles" are those entities;
-   * signals are the identifier types that two or more of them share.
+   * One deterministic merge per deterministic profile that joins two or more source entities (a CRM
+   * contact, a subscriber, a user id, an anonymous id, a ticket requester), surviving as the profile
+   * it is part of. On a first run the merged "profiles" are those entities; signals are the
+   * identifier types that two or more of them share. Probabilistic merges are added by {@link
+   * #probabilisticMerges}.
    */
   public static Dataset<Row> mergeHistory(
       Dataset<Row> records, String runId, Instant mergedAt, int reversibleDays) {
+    Column part = deterministicProfileId(records);
     Dataset<Row> entities =
         records
-            .groupBy(Cols.PROFILE_ID)
-            .agg(array_sort(collect_set(Cols.ENTITY)).as("merged"))
+            .groupBy(part.as("_part"))
+            .agg(
+                max(col(Cols.PROFILE_ID)).as(Cols.PROFILE_ID),
+                array_sort(collect_set(Cols.ENTITY)).as("merged"))
             .where(size(col("merged")).geq(2));
     Dataset<Row> signals =
         records
-            .select(col(Cols.PROFILE_ID), col(Cols.ENTITY), explode(col(Cols.IDENTIFIERS)).as(ID))
-            .groupBy(col(Cols.PROFILE_ID), col(ID))
+            .select(part.as("_part"), col(Cols.ENTITY), explode(col(Cols.IDENTIFIERS)).as(ID))
+            .groupBy(col("_part"), col(ID))
             .agg(countDistinct(Cols.ENTITY).as("entities"))
             .where(col("entities").geq(2))
-            .groupBy(col(Cols.PROFILE_ID).as(PID))
+            .groupBy(col("_part").as(PID))
             .agg(array_sort(collect_set(col(ID).getField(Cols.ID_TYPE))).as(Cols.SIGNALS));
     Timestamp at = Timestamp.from(mergedAt);
     Timestamp until = Timestamp.from(mergedAt.plus(Duration.ofDays(reversibleDays)));
     Column sig = coalesce(col(Cols.SIGNALS), array().cast("array<string>"));
     return entities
-        .join(signals, col(Cols.PROFILE_ID).equalTo(col(PID)), "left")
+        .join(signals, col("_part").equalTo(col(PID)), "left")
         .select(
-            concat(lit("mrg_"), substring(sha2(concat_ws("|", lit(runId), col(Cols.PROFILE_ID)), 256), 1, 24))
+            concat(lit("mrg_"), substring(sha2(concat_ws("|", lit(runId), col("_part")), 256), 1, 24))
                 .as("merge_id"),
             lit(runId).as(Cols.RUN_ID),
             lit(at).as("merged_at"),
@@ -156,8 +199,55 @@ public final class ProfileTables {
             col("merged").as("merged_profile_ids"),
             sig.as(Cols.SIGNALS),
             lit("deterministic").as(Cols.METHOD),
+            lit(null).cast("double").as(ScoringModel.PROBABILITY),
             lit("system").as("actor"),
             concat(lit("shared identifiers: "), concat_ws(", ", sig)).as("reason"),
+            lit(until).as("reversible_until"));
+  }
+
+  /**
+   * One probabilistic merge per merged pair of merge_candidates: the two deterministic profiles it
+   * joined, the signals that spoke for it (positive contributions) and, as the reason, its probability
+   * and every signal's weight.
+   */
+  public static Dataset<Row> probabilisticMerges(
+      Dataset<Row> mergeCandidates, String runId, Instant mergedAt, int reversibleDays) {
+    Timestamp at = Timestamp.from(mergedAt);
+    Timestamp until = Timestamp.from(mergedAt.plus(Duration.ofDays(reversibleDays)));
+    Column contributions = col(ScoringModel.CONTRIBUTIONS);
+    Column weights =
+        concat_ws(
+            ", ",
+            transform(
+                array_sort(
+                    map_entries(contributions),
+                    (x, y) -> when(abs(x.getField("value")).gt(abs(y.getField("value"))), lit(-1))
+                        .when(abs(x.getField("value")).lt(abs(y.getField("value"))), lit(1))
+                        .otherwise(lit(0))),
+                e -> concat(e.getField("key"), lit(" "), format_number(e.getField("value"), 2))));
+    return mergeCandidates
+        .where(col(ScoredLinks.STATUS).equalTo(ScoredLinks.MERGED))
+        .select(
+            concat(lit("mrg_"), substring(sha2(concat_ws("|", lit(runId), col("candidate_id")), 256), 1, 24))
+                .as("merge_id"),
+            lit(runId).as(Cols.RUN_ID),
+            lit(at).as("merged_at"),
+            col(Cols.PROFILE_ID).as("surviving_profile_id"),
+            array(col("profile_a"), col("profile_b")).as("merged_profile_ids"),
+            array_sort(
+                    map_keys(map_filter(contributions, (k, v) -> k.notEqual("prior").and(v.gt(0)))))
+                .as(Cols.SIGNALS),
+            lit("probabilistic").as(Cols.METHOD),
+            col(ScoringModel.PROBABILITY),
+            lit("system").as("actor"),
+            concat(
+                    lit("probability "),
+                    format_number(col(ScoringModel.PROBABILITY), 3),
+                    lit(" (match weight "),
+                    format_number(col(ScoringModel.MATCH_WEIGHT), 2),
+                    lit("): "),
+                    weights)
+                .as("reason"),
             lit(until).as("reversible_until"));
   }
 }

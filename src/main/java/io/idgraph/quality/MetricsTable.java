@@ -50,7 +50,8 @@ public final class MetricsTable {
           .add(
               "link_decisions_by_rule",
               DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
-          .add("stage_seconds", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType));
+          .add("stage_seconds", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType))
+          .add("scoring", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType));
 
   public static Dataset<Row> of(SparkSession spark, RunMetrics m) {
     List<Row> sources = new ArrayList<>();
@@ -77,7 +78,8 @@ public final class MetricsTable {
             m.duplicateDetectionRate(),
             m.rejectionsByReason(),
             m.linkDecisionsByRule(),
-            m.stageSeconds());
+            m.stageSeconds(),
+            m.scoring());
     return spark.createDataFrame(List.of(row), SCHEMA);
   }
 }

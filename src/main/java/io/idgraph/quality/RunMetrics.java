@@ -17,6 +17,8 @@ import java.util.Map;
  *     do_not_link)
  * @param linkDecisionRecordsByRule records carrying those identifiers, per rule
  * @param stageSeconds wall time per stage, in pipeline order
+ * @param scoring probabilistic scoring counts (profiles, candidates, skipped keys, pairs merged,
+ *     refused, pending review ...); empty when scoring is disabled
  */
 public record RunMetrics(
     String runId,
@@ -35,7 +37,8 @@ public record RunMetrics(
     Map<String, Long> rejectionsByReason,
     Map<String, Long> linkDecisionsByRule,
     Map<String, Long> linkDecisionRecordsByRule,
-    Map<String, Double> stageSeconds) {
+    Map<String, Double> stageSeconds,
+    Map<String, Long> scoring) {
 
   /**
    * @param read rows read (accepted + rejected rows + superseded duplicates)

@@ -50,6 +50,10 @@ public final class RunSummary {
                           "    %-22s %10d identifiers on %d records%n",
                           k, v, m.linkDecisionRecordsByRule().getOrDefault(k, 0L))));
     }
+    if (!m.scoring().isEmpty()) {
+      out.append("  probabilistic scoring (see merge_candidates, model_parameters):\n");
+      m.scoring().forEach((k, v) -> out.append(String.format("    %-22s %10d%n", k, v)));
+    }
     out.append("\n  time per stage:\n");
     for (Map.Entry<String, Double> e : m.stageSeconds().entrySet()) {
       out.append(String.format("    %-22s %8.1f s%n", e.getKey(), e.getValue()));

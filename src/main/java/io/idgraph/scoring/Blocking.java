@@ -10,7 +10,7 @@ import org.apache.spark.sql.Row;
 
 /**
  * Candidate pairs by blocking, never all pairs: two profiles are compared only if they share a
- * blocking key. Keys: a device fingerprint; an IP /24 on the same day; a campaign in the same hour; a
+ * blocking key. Keys: a device fingerprint; an IP /24 on the same day; a campaign in the same ten minutes; a
  * name key (last name and first initial). A key shared by more than {@code maxBlockSize} profiles (an
  * office IP, the most popular laptop, a big campaign) would make pairs quadratically and says little
  * anyway: it is skipped and reported, so the work stays linear in the data.
@@ -28,7 +28,9 @@ public final class Blocking {
   public static Dataset<Row> keys(Dataset<Row> assigned) {
     String s = Cols.INTERNAL_PREFIX + "s";
     Column day = date_format(col(Cols.EVENT_TIME), "yyyy-MM-dd");
-    Column hour = date_format(col(Cols.EVENT_TIME), "yyyy-MM-dd'T'HH");
+    // Ten-minute windows: a campaign click and a cookie that appears minutes later on another device.
+    Column window =
+        concat(date_format(col(Cols.EVENT_TIME), "yyyy-MM-dd'T'HH:"), floor(minute(col(Cols.EVENT_TIME)).divide(10)));
     Dataset<Row> signalKeys =
         assigned
             .select(col(Cols.PROFILE_ID), day.as("day"), explode(col(Cols.SIGNALS)).as(s))
@@ -43,8 +45,8 @@ public final class Blocking {
     Dataset<Row> campaignKeys =
         assigned.select(
             col(Cols.PROFILE_ID),
-            when(campaign.isNotNull().and(hour.isNotNull()),
-                    concat(lit("campaign:"), lower(campaign), lit(":"), hour))
+            when(campaign.isNotNull().and(window.isNotNull()),
+                    concat(lit("campaign:"), lower(campaign), lit(":"), window))
                 .as(KEY));
     Column first = lower(trim(col(Cols.TRAITS).getItem(Cols.FIRST_NAME)));
     Column last = lower(trim(col(Cols.TRAITS).getItem(Cols.LAST_NAME)));

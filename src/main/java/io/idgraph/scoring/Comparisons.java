@@ -3,6 +3,7 @@ package io.idgraph.scoring;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import org.apache.commons.text.similarity.JaroWinklerSimilarity;
 
 /**
@@ -39,21 +40,29 @@ public final class Comparisons {
   public static final String[] SESSION_GAP_LEVELS = {"within 30 min", "within 1 day", "within 7 days", "more"};
 
   /**
-   * The gap between one profile's last activity and the other's first (0 when their activity
-   * overlaps): a new cookie that starts minutes after another ends is often the same browser reset.
+   * The gap between the two profiles' closest activities: for a browser whose cookie was reset, the
+   * old cookie's last event before the reset and the new cookie's first event after it, minutes
+   * apart. Two people who merely share a network or a laptop model are rarely active within minutes
+   * of each other. Both lists must be sorted; a merge walk finds the smallest gap in linear time.
    */
-  public static int sessionGap(Instant aFirst, Instant aLast, Instant bFirst, Instant bLast) {
-    if (aFirst == null || aLast == null || bFirst == null || bLast == null) {
+  public static int sessionGap(List<Instant> a, List<Instant> b) {
+    if (a == null || b == null || a.isEmpty() || b.isEmpty()) {
       return NULL;
     }
-    Duration gap;
-    if (aLast.isBefore(bFirst)) {
-      gap = Duration.between(aLast, bFirst);
-    } else if (bLast.isBefore(aFirst)) {
-      gap = Duration.between(bLast, aFirst);
-    } else {
-      gap = Duration.ZERO;
+    long best = Long.MAX_VALUE;
+    int i = 0;
+    int j = 0;
+    while (i < a.size() && j < b.size()) {
+      long ai = a.get(i).getEpochSecond();
+      long bj = b.get(j).getEpochSecond();
+      best = Math.min(best, Math.abs(ai - bj));
+      if (ai < bj) {
+        i++;
+      } else {
+        j++;
+      }
     }
+    Duration gap = Duration.ofSeconds(best);
     if (gap.compareTo(Duration.ofMinutes(30)) <= 0) {
       return 0;
     }

@@ -48,9 +48,7 @@ public final class PairLevels {
     List<Integer> gamma = new ArrayList<>();
     gamma.add(Comparisons.fingerprint(set(a, ProfileSignals.FINGERPRINTS), set(b, ProfileSignals.FINGERPRINTS)));
     gamma.add(
-        Comparisons.sessionGap(
-            instant(a, Cols.FIRST_SEEN), instant(a, Cols.LAST_SEEN),
-            instant(b, Cols.FIRST_SEEN), instant(b, Cols.LAST_SEEN)));
+        Comparisons.sessionGap(instants(a, ProfileSignals.ACTIVITY), instants(b, ProfileSignals.ACTIVITY)));
     gamma.add(
         Comparisons.ipPrefix(
             set(a, ProfileSignals.IP24S), set(a, ProfileSignals.IP16S),
@@ -97,8 +95,17 @@ public final class PairLevels {
     return out;
   }
 
-  private static java.time.Instant instant(Row r, String field) {
-    Timestamp t = r.getAs(field);
-    return t == null ? null : t.toInstant();
+  private static List<java.time.Instant> instants(Row r, String field) {
+    int i = r.fieldIndex(field);
+    if (r.isNullAt(i)) {
+      return List.of();
+    }
+    List<java.time.Instant> out = new ArrayList<>();
+    for (Object o : r.getList(i)) {
+      if (o != null) {
+        out.add(((Timestamp) o).toInstant());
+      }
+    }
+    return out;
   }
 }

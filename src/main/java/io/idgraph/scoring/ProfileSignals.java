@@ -21,6 +21,9 @@ public final class ProfileSignals {
   public static final String CAMPAIGNS = "campaigns";
   public static final String REFERRERS = "referrers";
   public static final String IDENTIFIED = "identified";
+  /** Distinct event times, sorted, at most {@link #MAX_ACTIVITY} (the most recent). */
+  public static final String ACTIVITY = "activity";
+  static final int MAX_ACTIVITY = 500;
 
   private ProfileSignals() {}
 
@@ -66,7 +69,8 @@ public final class ProfileSignals {
             array_sort(collect_set(col(Cols.ATTRIBUTES).getItem("campaign_name"))).as(CAMPAIGNS),
             array_sort(collect_set(when(host.notEqual(""), host))).as(REFERRERS),
             max(name).as("name"),
-            max(identified).as(IDENTIFIED))
+            max(identified).as(IDENTIFIED),
+            array_sort(collect_set(col(Cols.EVENT_TIME))).as("_times"))
         .select(
             col(Cols.PROFILE_ID),
             col(FINGERPRINTS),
@@ -78,6 +82,11 @@ public final class ProfileSignals {
             col(REFERRERS),
             col("name").getField(Cols.FIRST_NAME).as(Cols.FIRST_NAME),
             col("name").getField(Cols.LAST_NAME).as(Cols.LAST_NAME),
-            col(IDENTIFIED));
+            col(IDENTIFIED),
+            // A profile with years of events keeps its latest ones: resets and new devices are recent.
+            when(size(col("_times")).gt(MAX_ACTIVITY),
+                    slice(col("_times"), -MAX_ACTIVITY, MAX_ACTIVITY))
+                .otherwise(col("_times"))
+                .as(ACTIVITY));
   }
 }

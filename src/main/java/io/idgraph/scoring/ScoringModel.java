@@ -13,7 +13,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -28,6 +28,10 @@ public final class ScoringModel {
   public static final String MATCH_WEIGHT = "match_weight";
   public static final String CONTRIBUTIONS = "contributions";
   public static final String FP_FREQUENCY = "fingerprint_frequency";
+  public static final String IP_FREQUENCY = "ip24_frequency";
+  /** Index of the comparisons whose exact agreement is term-frequency adjusted. */
+  private static final int FINGERPRINT = 0;
+  private static final int IP_PREFIX = 2;
 
   private static final StructType SCORE =
       new StructType()
@@ -136,52 +140,125 @@ public final class ScoringModel {
         allCandidates, totalPairs, new FellegiSunter(0.01, m, u), 500);
   }
 
-  /** fingerprint hash → share of profiles holding it, for term-frequency adjustment. */
-  public static Dataset<Row> fingerprintFrequencies(Dataset<Row> signals, long profiles) {
-    return signals
-        .select(explode(col(ProfileSignals.FINGERPRINTS)).as("_fp"))
-        .groupBy("_fp")
-        .agg(count(lit(1)).divide(lit((double) Math.max(1, profiles))).as(FP_FREQUENCY));
+  /**
+   * Labelled matches from the deterministic graph: two anonymous ids (browsers, app installs) that one
+   * deterministic profile holds are the same person by construction. Each anonymous id with its records
+   * becomes a unit, named "profile|id hash"; two units of one profile that share a blocking key form a
+   * pair, the same way candidates are found, so the pairs look like the matches scoring has to find
+   * (cookie resets, a phone and a laptop at home) rather than like any two activities of a person.
+   * Returns the pairs with {@link PairLevels#GAMMA}.
+   */
+  public static Dataset<Row> labelledPairs(Dataset<Row> assigned, int maxBlockSize) {
+    String owner = Cols.INTERNAL_PREFIX + "owner";
+    String id = Cols.INTERNAL_PREFIX + "anon";
+    Dataset<Row> units =
+        assigned
+            .withColumn(
+                id,
+                explode(
+                    transform(
+                        filter(col(Cols.IDENTIFIERS),
+                            i -> i.getField(Cols.ID_TYPE).equalTo(io.idgraph.normalize.IdType.ANONYMOUS_ID)),
+                        i -> i.getField(Cols.ID_HASH))))
+            .withColumn(owner, col(Cols.PROFILE_ID))
+            .withColumn(Cols.PROFILE_ID, concat(col(owner), lit("|"), col(id)))
+            .drop(id);
+    // A key counts only between units of one profile: prefixing it with the profile does that. Only
+    // device keys (fingerprint, IP) find labels: two signed-in browsers of one person that share a
+    // campaign are two devices, and would teach the model that matches look like that.
+    Dataset<Row> keys =
+        Blocking.keys(units)
+            .where(col(Blocking.KEY).startsWith("fp:").or(col(Blocking.KEY).startsWith("ip24:")))
+            .withColumn(
+                Blocking.KEY,
+                concat(substring_index(col(Cols.PROFILE_ID), "|", 1), lit("#"), col(Blocking.KEY)));
+    return PairLevels.of(Blocking.candidates(keys, maxBlockSize), ProfileSignals.of(units));
   }
 
-  /** Adds the frequency of the rarest fingerprint the two profiles share (null if none). */
-  public static Dataset<Row> withFingerprintFrequency(
-      Dataset<Row> pairs, Dataset<Row> signals, Dataset<Row> frequencies) {
-    Dataset<Row> fa = signals.select(col(Cols.PROFILE_ID).as("_a"), col(ProfileSignals.FINGERPRINTS).as("_fa"));
-    Dataset<Row> fb = signals.select(col(Cols.PROFILE_ID).as("_b"), col(ProfileSignals.FINGERPRINTS).as("_fb"));
-    Dataset<Row> shared =
-        pairs.select(Blocking.A, Blocking.B)
-            .join(fa, col(Blocking.A).equalTo(col("_a")))
-            .join(fb, col(Blocking.B).equalTo(col("_b")))
-            .select(col(Blocking.A).as("_pa"), col(Blocking.B).as("_pb"),
-                explode(array_intersect(col("_fa"), col("_fb"))).as("_fp"))
-            .join(frequencies, "_fp")
-            .groupBy("_pa", "_pb")
-            .agg(min(FP_FREQUENCY).as(FP_FREQUENCY));
-    return pairs
-        .join(shared, col(Blocking.A).equalTo(col("_pa")).and(col(Blocking.B).equalTo(col("_pb"))), "left")
-        .drop("_pa", "_pb");
+  /**
+   * The model of a night: u from random profile pairs, m from labelled matches (see {@link
+   * #labelledPairs}; a comparison no labelled pair can compare keeps Splink's decreasing start shape),
+   * λ over all pairs of profiles with m and u held (see {@link
+   * ExpectationMaximisation#priorOverAllPairs}).
+   */
+  public static FellegiSunter trainFromLabels(
+      Map<List<Integer>, Long> labelled,
+      Map<List<Integer>, Long> allCandidates,
+      Map<List<Integer>, Long> random,
+      double totalPairs) {
+    double[][] u = ExpectationMaximisation.uFromRandomPairs(random, PairLevels.LEVELS);
+    double[][] m = ExpectationMaximisation.uFromRandomPairs(labelled, PairLevels.LEVELS);
+    for (int k = 0; k < m.length; k++) {
+      if (!comparable(labelled, k)) {
+        int n = m[k].length;
+        double sum = n * (n + 1) / 2.0;
+        for (int l = 0; l < n; l++) {
+          m[k][l] = (n - l) / sum;
+        }
+      }
+    }
+    return ExpectationMaximisation.priorOverAllPairs(
+        allCandidates, totalPairs, new FellegiSunter(0.01, m, u), 500);
+  }
+
+  private static boolean comparable(Map<List<Integer>, Long> patterns, int k) {
+    return patterns.keySet().stream().anyMatch(g -> g.get(k) != Comparisons.NULL);
+  }
+
+  /** value → share of profiles holding it, for term-frequency adjustment of a set-valued signal. */
+  public static Dataset<Row> frequencies(Dataset<Row> signals, String setColumn, long profiles) {
+    return signals
+        .select(explode(col(setColumn)).as("_v"))
+        .groupBy("_v")
+        .agg(count(lit(1)).divide(lit((double) Math.max(1, profiles))).as("_f"));
+  }
+
+  /**
+   * Adds {@link #FP_FREQUENCY} and {@link #IP_FREQUENCY}: for each pair, the share of profiles
+   * holding the rarest fingerprint (IP /24) the two profiles share, null if they share none. An
+   * office's /24 or the most common laptop is shared by many profiles and says little; a home /24
+   * shared by two profiles says a lot.
+   */
+  public static Dataset<Row> withTermFrequencies(Dataset<Row> pairs, Dataset<Row> signals, long profiles) {
+    Dataset<Row> out = pairs;
+    for (String[] signal :
+        new String[][] {{ProfileSignals.FINGERPRINTS, FP_FREQUENCY}, {ProfileSignals.IP24S, IP_FREQUENCY}}) {
+      Dataset<Row> sa = signals.select(col(Cols.PROFILE_ID).as("_a"), col(signal[0]).as("_sa"));
+      Dataset<Row> sb = signals.select(col(Cols.PROFILE_ID).as("_b"), col(signal[0]).as("_sb"));
+      Dataset<Row> shared =
+          pairs.select(Blocking.A, Blocking.B)
+              .join(sa, col(Blocking.A).equalTo(col("_a")))
+              .join(sb, col(Blocking.B).equalTo(col("_b")))
+              .select(col(Blocking.A).as("_pa"), col(Blocking.B).as("_pb"),
+                  explode(array_intersect(col("_sa"), col("_sb"))).as("_v"))
+              .join(frequencies(signals, signal[0], profiles), "_v")
+              .groupBy("_pa", "_pb")
+              .agg(min("_f").as(signal[1]));
+      out =
+          out.join(shared, col(Blocking.A).equalTo(col("_pa")).and(col(Blocking.B).equalTo(col("_pb"))), "left")
+              .drop("_pa", "_pb");
+    }
+    return out;
   }
 
   /**
    * Adds match_weight, probability and contributions (comparison → log2 weight, "prior" included) to
-   * pairs with {@link PairLevels#GAMMA} and {@link #FP_FREQUENCY}.
+   * pairs with {@link PairLevels#GAMMA} and, when present, {@link #FP_FREQUENCY} and {@link #IP_FREQUENCY}.
    */
   public static Dataset<Row> score(Dataset<Row> pairs, FellegiSunter model) {
     UserDefinedFunction score =
         udf(
-            (UDF2<scala.collection.Seq<Integer>, Double, Row>)
-                (gammaSeq, fpFrequency) -> {
+            (UDF3<scala.collection.Seq<Integer>, Double, Double, Row>)
+                (gammaSeq, fpFrequency, ipFrequency) -> {
                   List<Integer> gamma = scala.jdk.javaapi.CollectionConverters.asJava(gammaSeq);
                   Map<String, Double> contributions = new java.util.LinkedHashMap<>();
                   double w = model.priorWeight();
                   contributions.put("prior", w);
                   for (int k = 0; k < gamma.size(); k++) {
                     int level = gamma.get(k);
-                    double c =
-                        k == 0 && level == 0 && fpFrequency != null
-                            ? model.weight(k, level, fpFrequency)
-                            : model.weight(k, level);
+                    Double frequency =
+                        level != 0 ? null : k == FINGERPRINT ? fpFrequency : k == IP_PREFIX ? ipFrequency : null;
+                    double c = frequency != null ? model.weight(k, level, frequency) : model.weight(k, level);
                     if (level != Comparisons.NULL) {
                       contributions.put(PairLevels.COMPARISONS.get(k), c);
                     }
@@ -190,12 +267,11 @@ public final class ScoringModel {
                   return RowFactory.create(w, FellegiSunter.probability(w), contributions);
                 },
             SCORE);
-    Column fp =
-        java.util.Arrays.asList(pairs.columns()).contains(FP_FREQUENCY)
-            ? col(FP_FREQUENCY)
-            : lit(null).cast(DataTypes.DoubleType);
+    List<String> columns = java.util.Arrays.asList(pairs.columns());
+    Column fp = columns.contains(FP_FREQUENCY) ? col(FP_FREQUENCY) : lit(null).cast(DataTypes.DoubleType);
+    Column ip = columns.contains(IP_FREQUENCY) ? col(IP_FREQUENCY) : lit(null).cast(DataTypes.DoubleType);
     return pairs
-        .withColumn("_score", score.apply(col(PairLevels.GAMMA), fp))
+        .withColumn("_score", score.apply(col(PairLevels.GAMMA), fp, ip))
         .withColumn(MATCH_WEIGHT, col("_score").getField(MATCH_WEIGHT))
         .withColumn(PROBABILITY, col("_score").getField(PROBABILITY))
         .withColumn(CONTRIBUTIONS, col("_score").getField(CONTRIBUTIONS))

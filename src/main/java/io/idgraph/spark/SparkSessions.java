@@ -33,6 +33,9 @@ public final class SparkSessions {
     // when every column is read, so a query that reads a few columns would accept it: keep it off.
     conf.set("spark.sql.csv.parser.columnPruning.enabled", "false");
     conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+    // Caching names the cache after the whole plan's text; iterative stages build plans whose text
+    // runs to hundreds of megabytes and exhausts the driver. Truncated text is only used for display.
+    conf.setIfMissing("spark.sql.maxPlanStringLength", "100000");
     extraConf.forEach(conf::set);
     return SparkSession.builder().config(conf).getOrCreate();
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -22,16 +23,19 @@ class ComparisonsTest {
   }
 
   @Test
-  void sessionGapMeasuresFromOneSidesLastToTheOthersFirstEitherWay() {
-    Instant a1 = t("2026-01-01T10:00:00Z");
-    Instant a2 = t("2026-01-01T11:00:00Z");
-    assertThat(Comparisons.sessionGap(a1, a2, t("2026-01-01T11:20:00Z"), t("2026-01-02T00:00:00Z"))).isZero();
-    assertThat(Comparisons.sessionGap(t("2026-01-01T11:20:00Z"), t("2026-01-02T00:00:00Z"), a1, a2)).isZero();
-    assertThat(Comparisons.sessionGap(a1, a2, t("2026-01-01T10:30:00Z"), t("2026-01-05T00:00:00Z"))).isZero();
-    assertThat(Comparisons.sessionGap(a1, a2, t("2026-01-01T13:00:00Z"), t("2026-01-01T14:00:00Z"))).isEqualTo(1);
-    assertThat(Comparisons.sessionGap(a1, a2, t("2026-01-05T13:00:00Z"), t("2026-01-05T14:00:00Z"))).isEqualTo(2);
-    assertThat(Comparisons.sessionGap(a1, a2, t("2026-02-05T13:00:00Z"), t("2026-02-05T14:00:00Z"))).isEqualTo(3);
-    assertThat(Comparisons.sessionGap(a1, null, a1, a2)).isEqualTo(NULL);
+  void sessionGapIsTheGapBetweenTheClosestActivitiesEitherWay() {
+    List<Instant> a = List.of(t("2026-01-01T10:00:00Z"), t("2026-01-01T11:00:00Z"), t("2026-01-09T08:00:00Z"));
+    // A reset cookie 20 minutes after the old one's last event of the session: within 30 min.
+    assertThat(Comparisons.sessionGap(a, List.of(t("2026-01-01T11:20:00Z"), t("2026-01-01T11:22:00Z")))).isZero();
+    assertThat(Comparisons.sessionGap(List.of(t("2026-01-01T11:20:00Z")), a)).isZero();
+    // Spans that overlap are not enough: the closest events here are 4 hours apart.
+    assertThat(Comparisons.sessionGap(a, List.of(t("2026-01-03T12:00:00Z"), t("2026-01-08T04:00:00Z")))).isEqualTo(1);
+    assertThat(Comparisons.sessionGap(a, List.of(t("2026-01-05T13:00:00Z")))).isEqualTo(2);
+    assertThat(Comparisons.sessionGap(a, List.of(t("2026-03-05T13:00:00Z")))).isEqualTo(3);
+    assertThat(Comparisons.sessionGap(a, List.of(t("2026-01-01T10:30:00Z")))).isZero();
+    assertThat(Comparisons.sessionGap(a, List.of(t("2026-01-01T10:31:00Z")))).isEqualTo(1);
+    assertThat(Comparisons.sessionGap(a, List.of())).isEqualTo(NULL);
+    assertThat(Comparisons.sessionGap(null, a)).isEqualTo(NULL);
   }
 
   @Test
