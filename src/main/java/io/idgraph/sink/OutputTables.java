@@ -14,6 +14,11 @@ public final class OutputTables {
   public static final String REJECTED_RECORDS = "rejected_records";
   public static final String RUN_METRICS = "run_metrics";
   public static final String LINK_DECISIONS = "link_decisions";
+  /**
+   * Scored pairs of deterministic profiles at or above the review floor, with what became of each
+   * (merged, refused, pending). Written only when probabilistic scoring is on, so not in {@link #ALL}.
+   */
+  public static final String MERGE_CANDIDATES = "merge_candidates";
 
   public static final List<String> ALL =
       List.of(
