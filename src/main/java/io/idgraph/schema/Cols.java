@@ -61,6 +61,14 @@ public final class Cols {
   public static final String LINK_METHOD = "link_method";
   public static final String IDENTIFIER_COUNTS = "identifier_counts";
   public static final String PERSON_ID = "person_id";
+  /** A record's profile from deterministic links alone, before probabilistic links joined profiles. */
+  public static final String DETERMINISTIC_PROFILE_ID = "deterministic_profile_id";
+
+  // Merge candidates (scored pairs of deterministic profiles)
+  public static final String PROFILE_A = "profile_a";
+  public static final String PROFILE_B = "profile_b";
+  public static final String PROBABILITY = "probability";
+  public static final String STATUS = "status";
 
   // Traits
   public static final String FIRST_NAME = "first_name";
