@@ -61,6 +61,15 @@ public final class Cols {
   public static final String LINK_METHOD = "link_method";
   public static final String IDENTIFIER_COUNTS = "identifier_counts";
   public static final String PERSON_ID = "person_id";
+  /** The profile a record had from deterministic links alone, before scored pairs joined profiles. */
+  public static final String DETERMINISTIC_PROFILE_ID = "deterministic_profile_id";
+
+  // merge_candidates (profile_a, profile_b: scoring.Blocking; probability, match_weight,
+  // contributions: scoring.ScoringModel)
+  public static final String CANDIDATE_ID = "candidate_id";
+  public static final String LEVELS = "levels";
+  public static final String BLOCKING_KEYS = "blocking_keys";
+  public static final String STATUS = "status";
 
   // Traits
   public static final String FIRST_NAME = "first_name";

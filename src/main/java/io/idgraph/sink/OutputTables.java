@@ -15,6 +15,12 @@ public final class OutputTables {
   public static final String RUN_METRICS = "run_metrics";
   public static final String LINK_DECISIONS = "link_decisions";
 
+  /**
+   * Scored profile pairs (merged, refused, pending); absent when scoring is off. Runs do not write it
+   * yet, so it is not in {@link #ALL}.
+   */
+  public static final String MERGE_CANDIDATES = "merge_candidates";
+
   public static final List<String> ALL =
       List.of(
           PROFILES,
