@@ -6,13 +6,15 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the idgraph command line: {@code idgraph run|generate|evaluate ...}. */
+/** Entry point of the idgraph command line: {@code idgraph run|generate|evaluate|explain ...}. */
 @Command(
     name = "idgraph",
     mixinStandardHelpOptions = true,
     version = "idgraph 0.1.0",
     description = "Nightly identity resolution on Apache Spark with Delta Lake outputs.",
-    subcommands = {RunCommand.class, GenerateCommand.class, EvaluateCommand.class})
+    subcommands = {
+      RunCommand.class, GenerateCommand.class, EvaluateCommand.class, ExplainCommand.class
+    })
 public final class IdgraphCli {
 
   public static void main(String[] args) {

@@ -228,12 +228,12 @@ public final class ProfileTables {
     return mergeCandidates
         .where(col(ScoredLinks.STATUS).equalTo(ScoredLinks.MERGED))
         .select(
-            concat(lit("mrg_"), substring(sha2(concat_ws("|", lit(runId), col("candidate_id")), 256), 1, 24))
+            concat(lit("mrg_"), substring(sha2(concat_ws("|", lit(runId), col(Cols.CANDIDATE_ID)), 256), 1, 24))
                 .as("merge_id"),
             lit(runId).as(Cols.RUN_ID),
             lit(at).as("merged_at"),
             col(Cols.PROFILE_ID).as("surviving_profile_id"),
-            array(col("profile_a"), col("profile_b")).as("merged_profile_ids"),
+            array(col(Cols.PROFILE_A), col(Cols.PROFILE_B)).as("merged_profile_ids"),
             array_sort(
                     map_keys(map_filter(contributions, (k, v) -> k.notEqual("prior").and(v.gt(0)))))
                 .as(Cols.SIGNALS),

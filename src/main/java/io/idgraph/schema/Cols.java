@@ -64,10 +64,14 @@ public final class Cols {
   /** A record's profile from deterministic links alone, before probabilistic links joined profiles. */
   public static final String DETERMINISTIC_PROFILE_ID = "deterministic_profile_id";
 
-  // Merge candidates (scored pairs of deterministic profiles)
+  // merge_candidates (scored pairs of deterministic profiles; match_weight and contributions:
+  // scoring.ScoringModel)
   public static final String PROFILE_A = "profile_a";
   public static final String PROFILE_B = "profile_b";
   public static final String PROBABILITY = "probability";
+  public static final String CANDIDATE_ID = "candidate_id";
+  public static final String LEVELS = "levels";
+  public static final String BLOCKING_KEYS = "blocking_keys";
   public static final String STATUS = "status";
 
   // Traits

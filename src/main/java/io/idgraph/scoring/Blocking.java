@@ -18,8 +18,8 @@ import org.apache.spark.sql.Row;
 public final class Blocking {
   public static final String KEY = "block_key";
   public static final String PROFILES = "profiles";
-  public static final String A = "profile_a";
-  public static final String B = "profile_b";
+  public static final String A = Cols.PROFILE_A;
+  public static final String B = Cols.PROFILE_B;
   public static final String KEYS = "keys";
 
   private Blocking() {}

@@ -25,9 +25,9 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class CandidateScoring {
   /** Comparison → level name of a pair, for merge_candidates and explanations. */
-  public static final String LEVELS = "levels";
+  public static final String LEVELS = Cols.LEVELS;
   /** Kinds of blocking keys a pair shares (fingerprint, ip24_day, campaign_time, name). */
-  public static final String BLOCKING_KEYS = "blocking_keys";
+  public static final String BLOCKING_KEYS = Cols.BLOCKING_KEYS;
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CandidateScoring.class);
 

@@ -19,8 +19,8 @@ import org.apache.spark.sql.types.DataTypes;
  * functions.
  */
 public final class ScoredLinks {
-  public static final String DETERMINISTIC_PROFILE_ID = "deterministic_profile_id";
-  public static final String STATUS = "status";
+  public static final String DETERMINISTIC_PROFILE_ID = Cols.DETERMINISTIC_PROFILE_ID;
+  public static final String STATUS = Cols.STATUS;
   public static final String MERGED = "merged";
   public static final String REFUSED = "refused";
   public static final String PENDING = "pending";
@@ -108,7 +108,7 @@ public final class ScoredLinks {
         .select(
             lit(runId).as(Cols.RUN_ID),
             concat(lit("cnd_"), substring(sha2(concat_ws("|", col(Blocking.A), col(Blocking.B)), 256), 1, 20))
-                .as("candidate_id"),
+                .as(Cols.CANDIDATE_ID),
             col(Blocking.A),
             col(Blocking.B),
             col(ScoringModel.PROBABILITY),

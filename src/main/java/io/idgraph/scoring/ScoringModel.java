@@ -24,7 +24,7 @@ import org.apache.spark.sql.types.StructType;
  * vectors. Only pattern counts reach the driver (at most a few hundred rows), never pairs.
  */
 public final class ScoringModel {
-  public static final String PROBABILITY = "probability";
+  public static final String PROBABILITY = Cols.PROBABILITY;
   public static final String MATCH_WEIGHT = "match_weight";
   public static final String CONTRIBUTIONS = "contributions";
   public static final String FP_FREQUENCY = "fingerprint_frequency";

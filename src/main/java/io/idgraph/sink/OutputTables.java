@@ -14,9 +14,9 @@ public final class OutputTables {
   public static final String REJECTED_RECORDS = "rejected_records";
   public static final String RUN_METRICS = "run_metrics";
   public static final String LINK_DECISIONS = "link_decisions";
-  /** Scored pairs at or above the review floor: merged, refused, pending review (scoring on). */
+  /** Scored pairs at or above the review floor: merged, refused, pending review (absent with scoring off). */
   public static final String MERGE_CANDIDATES = "merge_candidates";
-  /** The probabilistic model of each run: prior, m and u per comparison level (scoring on). */
+  /** The probabilistic model of each run: prior, m and u per comparison level (absent with scoring off). */
   public static final String MODEL_PARAMETERS = "model_parameters";
 
   public static final List<String> ALL =
