@@ -221,7 +221,7 @@ public final class RuleAwareClustering {
   }
 
   private Dataset<Row> keep(Dataset<Row> ds) {
-    Dataset<Row> p = ds.persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> p = io.idgraph.spark.Plans.cache(ds, "idgraph");
     cached.add(p);
     return p;
   }
@@ -268,7 +268,7 @@ public final class RuleAwareClustering {
     }
 
     private Dataset<Row> local(Dataset<Row> ds) {
-      Dataset<Row> p = ds.persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> p = io.idgraph.spark.Plans.cache(ds, "idgraph");
       local.add(p);
       return p;
     }

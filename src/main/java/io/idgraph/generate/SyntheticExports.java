@@ -414,6 +414,7 @@ public final class SyntheticExports {
       Device device = device(run, rnd, country, homeIp, d, d == 0 && rnd.nextDouble() < rates.office());
       int before = rnd.nextInt(4);
       String firstAnonymous = null;
+      String signedIn = null;
       for (int k = 0; k < before; k++) {
         String id = messageId(index, seq);
         firstAnonymous = firstAnonymous == null ? id : firstAnonymous;
@@ -443,6 +444,7 @@ public final class SyntheticExports {
           keys.add("device:" + device.deviceId());
         }
         String identify = messageId(index, seq);
+        signedIn = identify;
         writeEvent(run, person, identify, "identify", device, uid, null, t,
             traits(device, writtenEmail, writtenPhone, first, last), recs, keys,
             Set.of(device.fingerprint()));
@@ -490,13 +492,22 @@ public final class SyntheticExports {
         // Cookie reset: same browser, same IP, new anonymous id, no login afterwards.
         Device reset = new Device("a-" + hex(rnd, 12), null, device.userAgent(), device.screen(),
             device.tz(), device.locale(), device.ip());
+        String firstReset = null;
         for (int k = 0; k < 1 + rnd.nextInt(3); k++) {
-          writeEvent(run, person, messageId(index, seq), "page", reset, null, null, t, null, recs,
+          String id = messageId(index, seq);
+          firstReset = firstReset == null ? id : firstReset;
+          writeEvent(run, person, id, "page", reset, null, null, t, null, recs,
               Set.of("anon:" + reset.anonymousId()), Set.of(reset.fingerprint()));
           t = t.plusSeconds(120);
         }
         run.count(HardCase.COOKIE_RESET);
-        if (logsIn && !(junkUser && d == 0) && rnd.nextBoolean()) {
+        boolean signsInAgain = logsIn && !(junkUser && d == 0) && rnd.nextBoolean();
+        if (!signsInAgain && signedIn != null && !(junkUser && d == 0)
+            && !run.scenarios.containsKey("cookie_reset.message_id")) {
+          run.scenarios.put("cookie_reset.message_id", firstReset);
+          run.scenarios.put("cookie_reset.signed_in_message_id", signedIn);
+        }
+        if (signsInAgain) {
           // Half of the signed-in people sign in again on the new cookie: in real exports this is
           // how most resets become visible, and it is what deterministic labels learn resets from.
           writeEvent(run, person, messageId(index, seq), "track", reset, userId, "Signed In", t, null,

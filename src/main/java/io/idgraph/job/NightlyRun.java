@@ -32,6 +32,7 @@ import io.idgraph.scoring.CandidateScoring.Scored;
 import io.idgraph.scoring.ScoredLinks;
 import io.idgraph.scoring.ScoringModel;
 import io.idgraph.sink.DeltaSink;
+import io.idgraph.spark.Plans;
 import io.idgraph.sink.OutputTables;
 import io.idgraph.source.SourceBatch;
 import io.idgraph.source.SourceRegistry;
@@ -280,8 +281,13 @@ public final class NightlyRun {
     }
   }
 
+  /**
+   * Caches a stage's result under a fresh plan. Every later query is planned against the plans it
+   * builds on; without the cut, the plans of the whole night pile up and planning each query took
+   * longer than running it (sample data: profiles 3.8 s → 16.7 s once scoring added its stages).
+   */
   private Dataset<Row> persist(Dataset<Row> ds) {
-    Dataset<Row> p = ds.persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> p = Plans.cache(Plans.fresh(ds), "idgraph");
     persisted.add(p);
     return p;
   }

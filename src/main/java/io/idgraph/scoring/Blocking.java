@@ -30,7 +30,10 @@ public final class Blocking {
     Column day = date_format(col(Cols.EVENT_TIME), "yyyy-MM-dd");
     // Ten-minute windows: a campaign click and a cookie that appears minutes later on another device.
     Column window =
-        concat(date_format(col(Cols.EVENT_TIME), "yyyy-MM-dd'T'HH:"), floor(minute(col(Cols.EVENT_TIME)).divide(10)));
+        concat(
+            date_format(col(Cols.EVENT_TIME), "yyyy-MM-dd'T'HH:"),
+            floor(minute(col(Cols.EVENT_TIME)).divide(10)),
+            lit("0"));
     Dataset<Row> signalKeys =
         assigned
             .select(col(Cols.PROFILE_ID), day.as("day"), explode(col(Cols.SIGNALS)).as(s))

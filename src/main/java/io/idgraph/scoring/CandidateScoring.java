@@ -101,7 +101,7 @@ public final class CandidateScoring {
                   col(ScoringModel.MATCH_WEIGHT),
                   col(ScoringModel.PROBABILITY),
                   col(ScoringModel.CONTRIBUTIONS));
-      Dataset<Row> kept = Plans.fresh(scored).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> kept = Plans.cache(Plans.fresh(scored), "idgraph scored pairs");
       Row k =
           kept.agg(
                   count(lit(1)),
@@ -121,7 +121,7 @@ public final class CandidateScoring {
   }
 
   private static Dataset<Row> cache(List<Dataset<Row>> cached, Dataset<Row> ds) {
-    Dataset<Row> c = ds.persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> c = Plans.cache(ds, "idgraph scoring");
     cached.add(c);
     return c;
   }

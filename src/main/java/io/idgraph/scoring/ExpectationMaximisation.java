@@ -18,12 +18,15 @@ import java.util.Set;
 public final class ExpectationMaximisation {
   /** Floor for m and u so that no level gets probability 0 (an infinite weight). */
   static final double FLOOR = 1e-6;
+  /** Added to every level's count when shares are estimated from sampled pairs. */
+  static final double PSEUDO_COUNT = 0.5;
 
   private ExpectationMaximisation() {}
 
   /**
    * u from random pairs, which are almost all different people: the share of each level among the
-   * pairs where the comparison is not null.
+   * pairs where the comparison is not null, each level's count raised by half a pair. Also gives m
+   * from labelled matches.
    */
   public static double[][] uFromRandomPairs(Map<List<Integer>, Long> patterns, int[] levels) {
     double[][] u = new double[levels.length][];
@@ -39,6 +42,11 @@ public final class ExpectationMaximisation {
       }
     }
     for (double[] row : u) {
+      // Half a pair of pseudo-count per level: a level no sampled pair showed is rare, not
+      // impossible, and must not weigh 20 bits because the sample was small.
+      for (int l = 0; l < row.length; l++) {
+        row[l] += PSEUDO_COUNT;
+      }
       normalize(row);
     }
     return u;

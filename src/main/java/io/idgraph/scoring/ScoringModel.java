@@ -55,7 +55,10 @@ public final class ScoringModel {
    * buckets of about two and paired within their bucket.
    */
   public static Dataset<Row> randomPairs(Dataset<Row> signals, long profiles, long size, long seed) {
-    long buckets = Math.max(1, Math.min(profiles / 2, size));
+    // n²/2 / buckets pairs come out of n profiles in equal buckets: as many buckets as give about
+    // `size` pairs, but at least one and never fewer than two profiles per bucket on average.
+    long buckets =
+        Math.max(1, Math.min(Math.max(1, profiles / 2), (long) ((double) profiles * profiles / (2.0 * size))));
     Column bucket = pmod(xxhash64(col(Cols.PROFILE_ID), lit(seed)), lit(buckets));
     Dataset<Row> a = signals.select(col(Cols.PROFILE_ID).as(Blocking.A), bucket.as("_ba"));
     Dataset<Row> b = signals.select(col(Cols.PROFILE_ID).as(Blocking.B), bucket.as("_bb"));

@@ -93,13 +93,13 @@ class BlockingAndLevelsTest {
     assertThat(keys.where(col(Cols.PROFILE_ID).equalTo("p1")).select(Blocking.KEY).collectAsList())
         .extracting(r -> r.getString(0))
         .containsExactlyInAnyOrder(
-            "fp:fp-mac", "ip24:n24-home:2026-03-01", "campaign:spring:2026-03-01T10", "name:lee:a");
+            "fp:fp-mac", "ip24:n24-home:2026-03-01", "campaign:spring:2026-03-01T10:00", "name:lee:a");
     List<Row> pairs = Blocking.candidates(keys, 3).collectAsList();
     assertThat(pairs).hasSize(1);
     Row pair = pairs.get(0);
     assertThat(pair.getString(0) + "-" + pair.getString(1)).isEqualTo("p1-p2");
     assertThat(pair.<String>getList(2))
-        .containsExactly("campaign:spring:2026-03-01T10", "ip24:n24-home:2026-03-01");
+        .containsExactly("campaign:spring:2026-03-01T10:00", "ip24:n24-home:2026-03-01");
     Row skipped = Blocking.skipped(keys, 3).first();
     assertThat(skipped.getString(0)).isEqualTo("fp:fp-popular");
     assertThat(skipped.getLong(1)).isEqualTo(4L);
