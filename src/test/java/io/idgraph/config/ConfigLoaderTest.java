@@ -133,6 +133,46 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void scoringKeysAreCheckedAndAFixedModelMustListEveryLevel() throws IOException {
+    String source = "sources:\n  - {name: crm, type: crm, path: a}\n";
+    ScoringConfig defaults = load(source).job().scoring();
+    assertThat(defaults.enabled()).isTrue();
+    assertThat(defaults.mergeThreshold()).isEqualTo(0.85);
+    assertThat(defaults.reviewFloor()).isEqualTo(0.60);
+    assertThat(defaults.model()).isNull();
+    assertThat(load(source + "scoring: {enabled: false}\n").job().scoring().enabled()).isFalse();
+    assertThatThrownBy(() -> load(source + "scoring: {merge_threshold: 1.5}\n"))
+        .hasMessageContaining("scoring.merge_threshold");
+    assertThatThrownBy(() -> load(source + "scoring: {merge_threshold: 0.7, review_floor: 0.8}\n"))
+        .hasMessageContaining("scoring.review_floor").hasMessageContaining("0.7");
+    assertThatThrownBy(() -> load(source + "scoring: {max_block_size: 1}\n"))
+        .hasMessageContaining("scoring.max_block_size");
+    assertThatThrownBy(() -> load(source + "scoring: {threshold: 0.9}\n"))
+        .hasMessageContaining("threshold");
+    String levels =
+        "fingerprint: [0.9, 0.1], session_gap: [0.7, 0.1, 0.1, 0.1], ip_prefix: [0.8, 0.1, 0.1],"
+            + " referral: [0.4, 0.3, 0.3], name: [0.7, 0.1, 0.1, 0.1]";
+    ScoringConfig fixed =
+        load(source + "scoring:\n  model: {prior: 0.0001, m: {" + levels + "}, u: {" + levels + "}}\n")
+            .job()
+            .scoring();
+    assertThat(fixed.model().m().get("session_gap")).containsExactly(0.7, 0.1, 0.1, 0.1);
+    assertThatThrownBy(
+            () -> load(source + "scoring:\n  model: {prior: 0.0001, m: {" + levels + "}, u: {fingerprint: [0.9, 0.1]}}\n"))
+        .hasMessageContaining("scoring.model.u.session_gap").hasMessageContaining("4 probabilities");
+    assertThatThrownBy(
+            () -> load(source + "scoring:\n  model: {prior: 0.0001, m: {" + levels.replace("[0.9, 0.1]", "[0.9, 0.3]")
+                + "}, u: {" + levels + "}}\n"))
+        .hasMessageContaining("scoring.model.m.fingerprint").hasMessageContaining("sum to 1");
+    assertThatThrownBy(
+            () -> load(source + "scoring:\n  model: {prior: 2, m: {" + levels + "}, u: {" + levels + "}}\n"))
+        .hasMessageContaining("scoring.model.prior");
+    assertThatThrownBy(
+            () -> load(source + "scoring:\n  model: {prior: 0.1, m: {" + levels + ", distance: [1.0]}, u: {" + levels + "}}\n"))
+        .hasMessageContaining("scoring.model.m.distance");
+  }
+
+  @Test
   void missingConfigFileIsAnInputError() {
     assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(dir.resolve("nope.yaml")))
         .isInstanceOf(BadInputException.class)

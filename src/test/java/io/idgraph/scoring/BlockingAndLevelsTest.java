@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class BlockingAndLevelsTest {
 
   /** A web record of a profile: "fingerprint=fp-mac ip24=n24 ip16=n16", campaign, referrer, name. */
-  private static Row event(
+  static Row event(
       String profile, String id, String time, String ids, String signals,
       String campaign, String referrer, String first, String last) {
     List<Row> idRows = new ArrayList<>();
@@ -55,7 +55,7 @@ class BlockingAndLevelsTest {
         profile, "web.jsonl");
   }
 
-  private static Dataset<Row> assigned(SparkSession spark, Row... rows) {
+  static Dataset<Row> assigned(SparkSession spark, Row... rows) {
     // The entity column stands in for the profile id here.
     return CanonicalRecords.of(spark, rows).withColumn(Cols.PROFILE_ID, col(Cols.ENTITY));
   }
@@ -67,7 +67,7 @@ class BlockingAndLevelsTest {
         "Ann", "Lee"));
     rows.add(event("p1", "m2", "2026-03-01T10:05:00Z", "anonymous_id=a-mac",
         "fingerprint=fp-mac ip24=n24-home ip16=n16-home", null, null, null, null));
-    rows.add(event("p2", "m3", "2026-03-01T10:20:00Z", "anonymous_id=a-phone",
+    rows.add(event("p2", "m3", "2026-03-01T10:08:00Z", "anonymous_id=a-phone",
         "fingerprint=fp-iphone ip24=n24-home ip16=n16-home", "spring", null, null, null));
     for (int i = 4; i <= 7; i++) {
       rows.add(event("p" + i, "m" + i * 10, "2026-0" + i + "-01T00:00:00Z", "anonymous_id=a-" + i,
@@ -85,6 +85,9 @@ class BlockingAndLevelsTest {
     assertThat((String) p1.getAs(Cols.FIRST_NAME)).isEqualTo("Ann");
     assertThat((Boolean) p1.getAs(ProfileSignals.IDENTIFIED)).isTrue();
     assertThat(((Timestamp) p1.getAs(Cols.LAST_SEEN)).toInstant()).isEqualTo(Instant.parse("2026-03-01T10:05:00Z"));
+    assertThat(p1.<Timestamp>getList(p1.fieldIndex(ProfileSignals.ACTIVITY)))
+        .extracting(Timestamp::toInstant)
+        .containsExactly(Instant.parse("2026-03-01T10:00:00Z"), Instant.parse("2026-03-01T10:05:00Z"));
   }
 
   @Test
@@ -113,7 +116,7 @@ class BlockingAndLevelsTest {
     Dataset<Row> levels =
         PairLevels.of(Blocking.candidates(Blocking.keys(assigned), 3), ProfileSignals.of(assigned));
     Row pair = levels.where(col(Blocking.A).equalTo(lit("p1"))).first();
-    // different fingerprint, 15 minutes apart, same /24, same campaign, no name on the phone
+    // different fingerprint, 3 minutes apart, same /24, same campaign, no name on the phone
     assertThat(pair.<Integer>getList(pair.fieldIndex(PairLevels.GAMMA)))
         .containsExactly(1, 0, 0, 0, Comparisons.NULL);
   }

@@ -29,11 +29,11 @@ class ComparisonsTest {
     assertThat(Comparisons.sessionGap(a, List.of(t("2026-01-01T11:20:00Z"), t("2026-01-01T11:22:00Z")))).isZero();
     assertThat(Comparisons.sessionGap(List.of(t("2026-01-01T11:20:00Z")), a)).isZero();
     // Spans that overlap are not enough: the closest events here are 4 hours apart.
-    assertThat(Comparisons.sessionGap(a, List.of(t("2026-01-03T12:00:00Z"), t("2026-01-08T04:00:00Z")))).isEqualTo(1);
+    assertThat(Comparisons.sessionGap(a, List.of(t("2026-01-03T12:00:00Z"), t("2026-01-09T04:00:00Z")))).isEqualTo(1);
     assertThat(Comparisons.sessionGap(a, List.of(t("2026-01-05T13:00:00Z")))).isEqualTo(2);
     assertThat(Comparisons.sessionGap(a, List.of(t("2026-03-05T13:00:00Z")))).isEqualTo(3);
-    assertThat(Comparisons.sessionGap(a, List.of(t("2026-01-01T10:30:00Z")))).isZero();
-    assertThat(Comparisons.sessionGap(a, List.of(t("2026-01-01T10:31:00Z")))).isEqualTo(1);
+    assertThat(Comparisons.sessionGap(a, List.of(t("2026-01-01T11:30:00Z")))).isZero();
+    assertThat(Comparisons.sessionGap(a, List.of(t("2026-01-01T11:31:00Z")))).isEqualTo(1);
     assertThat(Comparisons.sessionGap(a, List.of())).isEqualTo(NULL);
     assertThat(Comparisons.sessionGap(null, a)).isEqualTo(NULL);
   }
