@@ -141,6 +141,9 @@ public final class ConfigValidator {
     if (scoring.randomPairs() < 1000) {
       throw error("scoring.random_pairs", "must be at least 1000 to estimate u");
     }
+    if (!List.of(ScoringConfig.LABELS, ScoringConfig.EM).contains(scoring.training())) {
+      throw error("scoring.training", "'" + scoring.training() + "' is not one of [labels, em]");
+    }
     ScoringConfig.FixedModel model = scoring.model();
     if (model == null) {
       return;

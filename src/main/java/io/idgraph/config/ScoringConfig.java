@@ -16,6 +16,10 @@ import java.util.Map;
  * @param maxBlockSize a blocking key held by more profiles than this (an office IP, the most popular
  *     laptop) is skipped and counted, so candidate pairs stay linear in the data (default 50)
  * @param randomPairs random profile pairs used to estimate u (default 200,000)
+ * @param training where m comes from when the model is trained: {@code labels} (default; pairs of
+ *     one deterministic profile's browsers that share a device key) or {@code em}
+ *     (expectation-maximisation over the candidates, one session per blocking key kind, as Splink
+ *     trains)
  * @param model fixed parameters instead of training (prior and m, u per comparison level); omitted:
  *     trained on each night's data
  */
@@ -25,8 +29,11 @@ public record ScoringConfig(
     Double reviewFloor,
     Integer maxBlockSize,
     Integer randomPairs,
+    String training,
     FixedModel model) {
-  public static final ScoringConfig DEFAULTS = new ScoringConfig(null, null, null, null, null, null);
+  public static final ScoringConfig DEFAULTS = new ScoringConfig(null, null, null, null, null, null, null);
+  public static final String LABELS = "labels";
+  public static final String EM = "em";
 
   public ScoringConfig {
     enabled = enabled == null ? Boolean.TRUE : enabled;
@@ -34,6 +41,7 @@ public record ScoringConfig(
     reviewFloor = reviewFloor == null ? 0.60 : reviewFloor;
     maxBlockSize = maxBlockSize == null ? 50 : maxBlockSize;
     randomPairs = randomPairs == null ? 200_000 : randomPairs;
+    training = training == null ? LABELS : training;
   }
 
   /**

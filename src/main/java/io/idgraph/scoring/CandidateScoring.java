@@ -71,18 +71,22 @@ public final class CandidateScoring {
       FellegiSunter model;
       boolean trained = config.model() == null;
       if (trained) {
-        Map<List<Integer>, Long> labelled =
-            ScoringModel.patterns(ScoringModel.labelledPairs(assigned, config.maxBlockSize()));
         Map<List<Integer>, Long> random =
             ScoringModel.patterns(
                 PairLevels.of(
                     ScoringModel.randomPairs(signals, profiles, config.randomPairs(), seed), signals));
-        log("labelled and random pairs", start);
-        counts.put("labelled_pairs", labelled.values().stream().mapToLong(Long::longValue).sum());
         counts.put("random_pairs", random.values().stream().mapToLong(Long::longValue).sum());
-        model =
-            ScoringModel.trainFromLabels(
-                labelled, ScoringModel.patterns(candidates), random, profiles * (profiles - 1) / 2.0);
+        double allPairs = profiles * (profiles - 1) / 2.0;
+        if (config.training().equals(ScoringConfig.EM)) {
+          model =
+              ScoringModel.train(
+                  ScoringModel.sessionPatterns(candidates), ScoringModel.patterns(candidates), random, allPairs);
+        } else {
+          Map<List<Integer>, Long> labelled =
+              ScoringModel.patterns(ScoringModel.labelledPairs(assigned, config.maxBlockSize()));
+          counts.put("labelled_pairs", labelled.values().stream().mapToLong(Long::longValue).sum());
+          model = ScoringModel.trainFromLabels(labelled, ScoringModel.patterns(candidates), random, allPairs);
+        }
         log("model", start);
       } else {
         model = fixed(config.model());

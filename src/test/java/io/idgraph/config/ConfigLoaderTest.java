@@ -145,6 +145,9 @@ class ConfigLoaderTest {
         .hasMessageContaining("scoring.merge_threshold");
     assertThatThrownBy(() -> load(source + "scoring: {merge_threshold: 0.7, review_floor: 0.8}\n"))
         .hasMessageContaining("scoring.review_floor").hasMessageContaining("0.7");
+    assertThatThrownBy(() -> load(source + "scoring: {training: bayes}\n"))
+        .hasMessageContaining("scoring.training").hasMessageContaining("'bayes'");
+    assertThat(load(source + "scoring: {training: em}\n").job().scoring().training()).isEqualTo("em");
     assertThatThrownBy(() -> load(source + "scoring: {max_block_size: 1}\n"))
         .hasMessageContaining("scoring.max_block_size");
     assertThatThrownBy(() -> load(source + "scoring: {threshold: 0.9}\n"))

@@ -214,8 +214,8 @@ class NightlyRunEndToEndTest {
     Path config = Fixtures.write(
         off, "no-scoring.yaml",
         Files.readString(Fixtures.repoRoot().resolve("jobs/local.yaml"))
-                .replace("key_file: demo.key", "key_file: " + Fixtures.repoRoot().resolve("jobs/demo.key"))
-            + "\nscoring:\n  enabled: false\n");
+            .replace("key_file: demo.key", "key_file: " + Fixtures.repoRoot().resolve("jobs/demo.key"))
+            .replace("\n  enabled: true", "\n  enabled: false"));
     Path output = off.resolve("out");
     int code =
         IdgraphCli.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(System.err, true), "run",

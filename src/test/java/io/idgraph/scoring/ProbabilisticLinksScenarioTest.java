@@ -67,7 +67,7 @@ class ProbabilisticLinksScenarioTest {
     u.put("referral", List.of(0.2, 0.3, 0.5));
     m.put("name", List.of(0.7, 0.1, 0.1, 0.1));
     u.put("name", List.of(0.01, 0.01, 0.08, 0.9));
-    return new ScoringConfig(true, 0.85, 0.60, 50, 1000, new ScoringConfig.FixedModel(0.05, m, u));
+    return new ScoringConfig(true, 0.85, 0.60, 50, 1000, null, new ScoringConfig.FixedModel(0.05, m, u));
   }
 
   private static double log2(double x) {
