@@ -51,10 +51,14 @@ public final class CandidateScoring {
     List<Dataset<Row>> cached = new ArrayList<>();
     try {
       Map<String, Long> counts = new LinkedHashMap<>();
-      Dataset<Row> signals = cache(cached, ProfileSignals.of(assigned));
+      Dataset<Row> all = cache(cached, ProfileSignals.of(assigned));
       long start = System.nanoTime();
-      long profiles = signals.count();
+      long profiles = all.count();
       counts.put("profiles", profiles);
+      // Networks shared by more profiles than a block may hold are no evidence (see withoutShared).
+      counts.put("shared_networks", ProfileSignals.sharedValues(all, ProfileSignals.IP24S, config.maxBlockSize()));
+      Dataset<Row> signals =
+          cache(cached, ProfileSignals.withoutShared(all, ProfileSignals.IP24S, config.maxBlockSize()));
       log("signals", start);
       Dataset<Row> keys = cache(cached, Blocking.keys(assigned));
       Row skipped =

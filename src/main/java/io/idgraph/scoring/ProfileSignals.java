@@ -89,4 +89,36 @@ public final class ProfileSignals {
                 .otherwise(col("_times"))
                 .as(ACTIVITY));
   }
+
+  /**
+   * Removes from {@code column} (a set of hashes per profile) every value held by more than {@code
+   * maxProfiles} profiles, and returns the signals with how many values were removed. An IP /24 that
+   * hundreds of profiles were seen from is an office, a campus or a carrier's NAT: two people behind it
+   * share it as easily as one person does, so it is no evidence, whatever its frequency weight.
+   */
+  public static Dataset<Row> withoutShared(Dataset<Row> signals, String column, long maxProfiles) {
+    String v = Cols.INTERNAL_PREFIX + "v";
+    String p = Cols.INTERNAL_PREFIX + "p";
+    Dataset<Row> values = signals.select(col(Cols.PROFILE_ID).as(p), explode(col(column)).as(v));
+    Dataset<Row> shared = values.groupBy(v).count().where(col("count").gt(maxProfiles)).select(v);
+    Dataset<Row> kept =
+        values
+            .join(shared, new String[] {v}, "left_anti")
+            .groupBy(p)
+            .agg(array_sort(collect_set(col(v))).as(v));
+    return signals
+        .join(kept, col(Cols.PROFILE_ID).equalTo(col(p)), "left")
+        .withColumn(column, coalesce(col(v), array().cast("array<string>")))
+        .drop(p, v);
+  }
+
+  /** Values of {@code column} held by more than {@code maxProfiles} profiles. */
+  public static long sharedValues(Dataset<Row> signals, String column, long maxProfiles) {
+    return signals
+        .select(explode(col(column)).as("_v"))
+        .groupBy("_v")
+        .count()
+        .where(col("count").gt(maxProfiles))
+        .count();
+  }
 }
