@@ -26,10 +26,14 @@ public final class IdType {
   public static final String IP24 = "ip24";
   /** Scoring signal: IPv4 /16 (IPv6 /32) prefix. */
   public static final String IP16 = "ip16";
+  /** Signal: the local part of a valid email (before the @), for partial agreement in scoring. */
+  public static final String EMAIL_LOCAL = "email_local";
+  /** Signal: the last seven digits of a valid phone number, for partial agreement in scoring. */
+  public static final String PHONE_TAIL = "phone_tail";
 
   private static final Set<String> KNOWN_PERSON = Set.of(EMAIL, PHONE, USER_ID);
   private static final Set<String> ANONYMOUS = Set.of(ANONYMOUS_ID, DEVICE_ID, PUSH_ENDPOINT);
-  private static final Set<String> SIGNALS = Set.of(FINGERPRINT, IP24, IP16);
+  private static final Set<String> SIGNALS = Set.of(FINGERPRINT, IP24, IP16, EMAIL_LOCAL, PHONE_TAIL);
   private static final Pattern EXTERNAL = Pattern.compile("external_id:[a-z0-9_]+");
 
   public static boolean isExternalId(String type) {

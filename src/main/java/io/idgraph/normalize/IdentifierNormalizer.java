@@ -18,6 +18,14 @@ public final class IdentifierNormalizer implements Serializable {
     this.email = new EmailNormalizer(emailOptions);
   }
 
+  /**
+   * A part of a valid email or phone. An invalid value is absent here, not rejected: the email or
+   * phone identifier it came from already records the rejection.
+   */
+  private static Normalized part(Normalized whole, java.util.function.UnaryOperator<String> part) {
+    return whole.isPresent() ? Normalized.of(part.apply(whole.value())) : Normalized.absent();
+  }
+
   public Normalized normalize(String idType, String raw, String region) {
     if (idType == null) {
       return Normalized.rejected(RejectReason.UNKNOWN_ID_TYPE);
@@ -31,6 +39,10 @@ public final class IdentifierNormalizer implements Serializable {
         return ip.ip24(raw);
       case IdType.IP16:
         return ip.ip16(raw);
+      case IdType.EMAIL_LOCAL:
+        return part(email.normalize(raw), v -> v.substring(0, v.lastIndexOf('@')));
+      case IdType.PHONE_TAIL:
+        return part(phone.normalize(raw, region), v -> v.substring(Math.max(1, v.length() - 7)));
       default:
         if (!IdType.isValidType(idType)) {
           return Normalized.rejected(RejectReason.UNKNOWN_ID_TYPE);

@@ -98,17 +98,34 @@ public final class RecordNormalizer {
             SIGNAL_RESULT,
             when(
                 kept,
-                transform(
-                    col(Cols.RAW_SIGNALS),
-                    s ->
-                        struct(
-                            s.getField(Cols.SIGNAL_TYPE).as(Cols.ID_TYPE),
-                            normalizeAndHash
-                                .apply(
-                                    s.getField(Cols.SIGNAL_TYPE),
-                                    s.getField(Cols.VALUE),
-                                    lit(null).cast(DataTypes.StringType))
-                                .as(RESULT)))));
+                concat(
+                    transform(
+                        col(Cols.RAW_SIGNALS),
+                        s ->
+                            struct(
+                                s.getField(Cols.SIGNAL_TYPE).as(Cols.ID_TYPE),
+                                normalizeAndHash
+                                    .apply(
+                                        s.getField(Cols.SIGNAL_TYPE),
+                                        s.getField(Cols.VALUE),
+                                        lit(null).cast(DataTypes.StringType))
+                                    .as(RESULT))),
+                    // Parts of emails and phones, for partial agreement in scoring: the same local
+                    // part at another domain, the same number behind another country code.
+                    transform(
+                        filter(
+                            col(Cols.RAW_IDS),
+                            id -> id.getField(Cols.ID_TYPE).isin(IdType.EMAIL, IdType.PHONE)),
+                        id -> {
+                          Column part =
+                              when(id.getField(Cols.ID_TYPE).equalTo(IdType.EMAIL), lit(IdType.EMAIL_LOCAL))
+                                  .otherwise(lit(IdType.PHONE_TAIL));
+                          return struct(
+                              part.as(Cols.ID_TYPE),
+                              normalizeAndHash
+                                  .apply(part, id.getField(Cols.VALUE), id.getField(Cols.REGION))
+                                  .as(RESULT));
+                        }))));
   }
 
   /** Canonical records: one per (source, record_id), identifiers and signals hashed. */

@@ -146,6 +146,23 @@ public final class Comparisons {
     return false;
   }
 
+  /** Levels of {@link #contactPart}. */
+  public static final String[] CONTACT_PART_LEVELS = {
+    "same email local part", "same phone last 7 digits", "different"
+  };
+
+  /**
+   * Partial agreement of emails and phones (hashed parts, as the normalizer stores them): the same
+   * local part at another domain (ann.lee@gmail.com, ann.lee@work.com), else the same last seven
+   * digits of a phone written with another country code or area. The full values, had they agreed,
+   * would have linked the two deterministically. The weight of a shared local part is adjusted by how
+   * common it is, so "info" or "sales" counts for little.
+   */
+  public static int contactPart(
+      Collection<String> aLocals, Collection<String> aTails, Collection<String> bLocals, Collection<String> bTails) {
+    return strongerThenWeaker(aLocals, aTails, bLocals, bTails);
+  }
+
   /** Levels of {@link #name}. */
   public static final String[] NAME_LEVELS = {"exact", "Jaro-Winkler >= 0.92", "Jaro-Winkler >= 0.80", "different"};
 

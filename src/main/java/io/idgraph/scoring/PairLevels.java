@@ -20,13 +20,14 @@ import org.apache.spark.sql.types.DataTypes;
  */
 public final class PairLevels {
   public static final List<String> COMPARISONS =
-      List.of("fingerprint", "session_gap", "ip_prefix", "referral", "name");
+      List.of("fingerprint", "session_gap", "ip_prefix", "referral", "name", "contact_part");
   public static final int[] LEVELS = {
     Comparisons.FINGERPRINT_LEVELS.length,
     Comparisons.SESSION_GAP_LEVELS.length,
     Comparisons.IP_LEVELS.length,
     Comparisons.REFERRAL_LEVELS.length,
-    Comparisons.NAME_LEVELS.length
+    Comparisons.NAME_LEVELS.length,
+    Comparisons.CONTACT_PART_LEVELS.length
   };
   public static final String GAMMA = "gamma";
 
@@ -39,7 +40,8 @@ public final class PairLevels {
       case 1 -> Comparisons.SESSION_GAP_LEVELS;
       case 2 -> Comparisons.IP_LEVELS;
       case 3 -> Comparisons.REFERRAL_LEVELS;
-      default -> Comparisons.NAME_LEVELS;
+      case 4 -> Comparisons.NAME_LEVELS;
+      default -> Comparisons.CONTACT_PART_LEVELS;
     };
   }
 
@@ -61,6 +63,10 @@ public final class PairLevels {
         Comparisons.name(
             a.getAs(Cols.FIRST_NAME), a.getAs(Cols.LAST_NAME),
             b.getAs(Cols.FIRST_NAME), b.getAs(Cols.LAST_NAME)));
+    gamma.add(
+        Comparisons.contactPart(
+            set(a, ProfileSignals.EMAIL_LOCALS), set(a, ProfileSignals.PHONE_TAILS),
+            set(b, ProfileSignals.EMAIL_LOCALS), set(b, ProfileSignals.PHONE_TAILS)));
     return gamma;
   }
 

@@ -21,6 +21,8 @@ public final class ProfileSignals {
   public static final String CAMPAIGNS = "campaigns";
   public static final String REFERRERS = "referrers";
   public static final String IDENTIFIED = "identified";
+  public static final String EMAIL_LOCALS = "email_locals";
+  public static final String PHONE_TAILS = "phone_tails";
   /** Distinct event times, sorted, at most {@link #MAX_ACTIVITY} (the most recent). */
   public static final String ACTIVITY = "activity";
   static final int MAX_ACTIVITY = 500;
@@ -64,6 +66,8 @@ public final class ProfileSignals {
             hashes(IdType.FINGERPRINT).as(FINGERPRINTS),
             hashes(IdType.IP24).as(IP24S),
             hashes(IdType.IP16).as(IP16S),
+            hashes(IdType.EMAIL_LOCAL).as(EMAIL_LOCALS),
+            hashes(IdType.PHONE_TAIL).as(PHONE_TAILS),
             min(Cols.EVENT_TIME).as(Cols.FIRST_SEEN),
             max(Cols.EVENT_TIME).as(Cols.LAST_SEEN),
             array_sort(collect_set(col(Cols.ATTRIBUTES).getItem("campaign_name"))).as(CAMPAIGNS),
@@ -76,6 +80,8 @@ public final class ProfileSignals {
             col(FINGERPRINTS),
             col(IP24S),
             col(IP16S),
+            col(EMAIL_LOCALS),
+            col(PHONE_TAILS),
             col(Cols.FIRST_SEEN),
             col(Cols.LAST_SEEN),
             col(CAMPAIGNS),

@@ -13,7 +13,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.api.java.UDF3;
+import org.apache.spark.sql.api.java.UDF4;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -29,9 +29,11 @@ public final class ScoringModel {
   public static final String CONTRIBUTIONS = "contributions";
   public static final String FP_FREQUENCY = "fingerprint_frequency";
   public static final String IP_FREQUENCY = "ip24_frequency";
+  public static final String EMAIL_LOCAL_FREQUENCY = "email_local_frequency";
   /** Index of the comparisons whose exact agreement is term-frequency adjusted. */
   private static final int FINGERPRINT = 0;
   private static final int IP_PREFIX = 2;
+  private static final int CONTACT_PART = 5;
 
   private static final StructType SCORE =
       new StructType()
@@ -217,15 +219,20 @@ public final class ScoringModel {
   }
 
   /**
-   * Adds {@link #FP_FREQUENCY} and {@link #IP_FREQUENCY}: for each pair, the share of profiles
-   * holding the rarest fingerprint (IP /24) the two profiles share, null if they share none. An
+   * Adds {@link #FP_FREQUENCY}, {@link #IP_FREQUENCY} and {@link #EMAIL_LOCAL_FREQUENCY}: for each
+   * pair, the share of profiles holding the rarest fingerprint (IP /24, email local part) the two
+   * profiles share, null if they share none. An
    * office's /24 or the most common laptop is shared by many profiles and says little; a home /24
    * shared by two profiles says a lot.
    */
   public static Dataset<Row> withTermFrequencies(Dataset<Row> pairs, Dataset<Row> signals, long profiles) {
     Dataset<Row> out = pairs;
     for (String[] signal :
-        new String[][] {{ProfileSignals.FINGERPRINTS, FP_FREQUENCY}, {ProfileSignals.IP24S, IP_FREQUENCY}}) {
+        new String[][] {
+          {ProfileSignals.FINGERPRINTS, FP_FREQUENCY},
+          {ProfileSignals.IP24S, IP_FREQUENCY},
+          {ProfileSignals.EMAIL_LOCALS, EMAIL_LOCAL_FREQUENCY}
+        }) {
       Dataset<Row> sa = signals.select(col(Cols.PROFILE_ID).as("_a"), col(signal[0]).as("_sa"));
       Dataset<Row> sb = signals.select(col(Cols.PROFILE_ID).as("_b"), col(signal[0]).as("_sb"));
       Dataset<Row> shared =
@@ -251,8 +258,8 @@ public final class ScoringModel {
   public static Dataset<Row> score(Dataset<Row> pairs, FellegiSunter model) {
     UserDefinedFunction score =
         udf(
-            (UDF3<scala.collection.Seq<Integer>, Double, Double, Row>)
-                (gammaSeq, fpFrequency, ipFrequency) -> {
+            (UDF4<scala.collection.Seq<Integer>, Double, Double, Double, Row>)
+                (gammaSeq, fpFrequency, ipFrequency, localFrequency) -> {
                   List<Integer> gamma = scala.jdk.javaapi.CollectionConverters.asJava(gammaSeq);
                   Map<String, Double> contributions = new java.util.LinkedHashMap<>();
                   double w = model.priorWeight();
@@ -260,7 +267,11 @@ public final class ScoringModel {
                   for (int k = 0; k < gamma.size(); k++) {
                     int level = gamma.get(k);
                     Double frequency =
-                        level != 0 ? null : k == FINGERPRINT ? fpFrequency : k == IP_PREFIX ? ipFrequency : null;
+                        level != 0
+                            ? null
+                            : k == FINGERPRINT
+                                ? fpFrequency
+                                : k == IP_PREFIX ? ipFrequency : k == CONTACT_PART ? localFrequency : null;
                     double c = frequency != null ? model.weight(k, level, frequency) : model.weight(k, level);
                     if (level != Comparisons.NULL) {
                       contributions.put(PairLevels.COMPARISONS.get(k), c);
@@ -273,8 +284,10 @@ public final class ScoringModel {
     List<String> columns = java.util.Arrays.asList(pairs.columns());
     Column fp = columns.contains(FP_FREQUENCY) ? col(FP_FREQUENCY) : lit(null).cast(DataTypes.DoubleType);
     Column ip = columns.contains(IP_FREQUENCY) ? col(IP_FREQUENCY) : lit(null).cast(DataTypes.DoubleType);
+    Column local =
+        columns.contains(EMAIL_LOCAL_FREQUENCY) ? col(EMAIL_LOCAL_FREQUENCY) : lit(null).cast(DataTypes.DoubleType);
     return pairs
-        .withColumn("_score", score.apply(col(PairLevels.GAMMA), fp, ip))
+        .withColumn("_score", score.apply(col(PairLevels.GAMMA), fp, ip, local))
         .withColumn(MATCH_WEIGHT, col("_score").getField(MATCH_WEIGHT))
         .withColumn(PROBABILITY, col("_score").getField(PROBABILITY))
         .withColumn(CONTRIBUTIONS, col("_score").getField(CONTRIBUTIONS))

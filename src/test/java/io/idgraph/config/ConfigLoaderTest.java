@@ -154,7 +154,7 @@ class ConfigLoaderTest {
         .hasMessageContaining("threshold");
     String levels =
         "fingerprint: [0.9, 0.1], session_gap: [0.7, 0.1, 0.1, 0.1], ip_prefix: [0.8, 0.1, 0.1],"
-            + " referral: [0.4, 0.3, 0.3], name: [0.7, 0.1, 0.1, 0.1]";
+            + " referral: [0.4, 0.3, 0.3], name: [0.7, 0.1, 0.1, 0.1], contact_part: [0.5, 0.3, 0.2]";
     ScoringConfig fixed =
         load(source + "scoring:\n  model: {prior: 0.0001, m: {" + levels + "}, u: {" + levels + "}}\n")
             .job()

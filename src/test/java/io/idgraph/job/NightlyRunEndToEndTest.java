@@ -197,7 +197,7 @@ class NightlyRunEndToEndTest {
                 .count())
         .isEqualTo(1);
     Dataset<Row> parameters = table(spark, OutputTables.MODEL_PARAMETERS);
-    assertThat(parameters.count()).isEqualTo(17); // the prior and 16 comparison levels
+    assertThat(parameters.count()).isEqualTo(20); // the prior and 19 comparison levels
     assertThat(parameters.where(col("comparison").equalTo("prior")).first().<Double>getAs("m")).isBetween(0.0, 1.0);
     assertThat(summary).contains("probabilistic scoring").contains("pairs_above_threshold");
 

@@ -33,7 +33,7 @@ class IdTypeTest {
       assertThat(IdType.isKnownPersonType(anonymous)).as(anonymous).isFalse();
       assertThat(IdType.isSignalType(anonymous)).as(anonymous).isFalse();
     }
-    for (String signal : new String[] {"fingerprint", "ip24", "ip16"}) {
+    for (String signal : new String[] {"fingerprint", "ip24", "ip16", "email_local", "phone_tail"}) {
       assertThat(IdType.isSignalType(signal)).as(signal).isTrue();
       assertThat(IdType.isKnownPersonType(signal)).as(signal).isFalse();
       assertThat(IdType.isAnonymousType(signal)).as(signal).isFalse();

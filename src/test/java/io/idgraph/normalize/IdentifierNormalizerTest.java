@@ -70,4 +70,15 @@ class IdentifierNormalizerTest {
           .isEqualTo(RejectReason.INVALID_IP);
     }
   }
+
+  @Test
+  void emailAndPhonePartsComeFromTheNormalizedValueAndAreAbsentWhenItIsInvalid() {
+    IdentifierNormalizer ids = new IdentifierNormalizer(new EmailOptions(true));
+    assertThat(ids.normalize("email_local", "  Ann.Lee+news@Gmail.COM ", null).value()).isEqualTo("ann.lee");
+    assertThat(ids.normalize("email_local", "bob at x.com", null).isPresent()).isFalse();
+    assertThat(ids.normalize("email_local", "bob at x.com", null).isRejected()).isFalse();
+    assertThat(ids.normalize("phone_tail", "(201) 604-4620", "US").value()).isEqualTo("6044620");
+    assertThat(ids.normalize("phone_tail", "+44 20 7946 0958", null).value()).isEqualTo("9460958");
+    assertThat(ids.normalize("phone_tail", "12", "US").isPresent()).isFalse();
+  }
 }

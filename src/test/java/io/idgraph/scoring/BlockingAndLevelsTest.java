@@ -118,6 +118,6 @@ class BlockingAndLevelsTest {
     Row pair = levels.where(col(Blocking.A).equalTo(lit("p1"))).first();
     // different fingerprint, 3 minutes apart, same /24, same campaign, no name on the phone
     assertThat(pair.<Integer>getList(pair.fieldIndex(PairLevels.GAMMA)))
-        .containsExactly(1, 0, 0, 0, Comparisons.NULL);
+        .containsExactly(1, 0, 0, 0, Comparisons.NULL, Comparisons.NULL);
   }
 }

@@ -75,4 +75,12 @@ class ComparisonsTest {
     assertThat(Comparisons.name("Ann", "Lee", "Bob", "Marley")).isEqualTo(3);
     assertThat(Comparisons.name("Ann", null, "Ann", "Lee")).isEqualTo(NULL);
   }
+
+  @Test
+  void contactPartPrefersTheEmailLocalPartThenThePhoneTail() {
+    assertThat(Comparisons.contactPart(Set.of("l-ann"), Set.of(), Set.of("l-ann"), Set.of("t-1"))).isZero();
+    assertThat(Comparisons.contactPart(Set.of("l-ann"), Set.of("t-1"), Set.of("l-bob"), Set.of("t-1"))).isEqualTo(1);
+    assertThat(Comparisons.contactPart(Set.of("l-ann"), Set.of("t-1"), Set.of("l-bob"), Set.of("t-2"))).isEqualTo(2);
+    assertThat(Comparisons.contactPart(Set.of(), Set.of(), Set.of("l-bob"), Set.of("t-2"))).isEqualTo(NULL);
+  }
 }

@@ -67,6 +67,8 @@ class ProbabilisticLinksScenarioTest {
     u.put("referral", List.of(0.2, 0.3, 0.5));
     m.put("name", List.of(0.7, 0.1, 0.1, 0.1));
     u.put("name", List.of(0.01, 0.01, 0.08, 0.9));
+    m.put("contact_part", List.of(0.5, 0.3, 0.2));
+    u.put("contact_part", List.of(0.01, 0.01, 0.98));
     return new ScoringConfig(true, 0.85, 0.60, 50, 1000, null, new ScoringConfig.FixedModel(0.05, m, u));
   }
 

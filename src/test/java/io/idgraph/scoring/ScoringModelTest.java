@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 @SparkTest
 class ScoringModelTest {
-  private static final double[][] M = {{0.9, 0.1}, {0.6, 0.2, 0.1, 0.1}, {0.6, 0.3, 0.1}, {0.5, 0.3, 0.2}, {0.7, 0.1, 0.1, 0.1}};
-  private static final double[][] U = {{0.05, 0.95}, {0.05, 0.1, 0.2, 0.65}, {0.02, 0.1, 0.88}, {0.1, 0.2, 0.7}, {0.01, 0.02, 0.07, 0.9}};
+  private static final double[][] M = {{0.9, 0.1}, {0.6, 0.2, 0.1, 0.1}, {0.6, 0.3, 0.1}, {0.5, 0.3, 0.2}, {0.7, 0.1, 0.1, 0.1}, {0.3, 0.2, 0.5}};
+  private static final double[][] U = {{0.05, 0.95}, {0.05, 0.1, 0.2, 0.65}, {0.02, 0.1, 0.88}, {0.1, 0.2, 0.7}, {0.01, 0.02, 0.07, 0.9}, {0.01, 0.02, 0.97}};
   private static final FellegiSunter MODEL = new FellegiSunter(0.01, M, U);
 
   private static Dataset<Row> pairs(SparkSession spark, Row... rows) {
