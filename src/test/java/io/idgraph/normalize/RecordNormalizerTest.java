@@ -132,7 +132,15 @@ class RecordNormalizerTest {
     Row signals = n.records().where(col(Cols.RECORD_ID).equalTo("c1")).first();
     assertThat(signals.<Row>getList(signals.fieldIndex(Cols.SIGNALS)))
         .extracting(r -> r.<String>getAs(Cols.SIGNAL_HASH))
-        .containsExactly(HASHER.hash("ip24", "10.1.2"));
+        .containsExactlyInAnyOrder(
+            HASHER.hash("ip24", "10.1.2"),
+            // parts of the valid email and phone, for partial agreement in scoring
+            HASHER.hash("email_local", "ann"),
+            HASHER.hash("phone_tail", "1234567"));
+    Row invalid = n.records().where(col(Cols.RECORD_ID).equalTo("c2")).first();
+    assertThat(invalid.<Row>getList(invalid.fieldIndex(Cols.SIGNALS)))
+        .extracting(r -> r.<String>getAs(Cols.SIGNAL_TYPE))
+        .doesNotContain("email_local", "phone_tail");
     assertThat(n.records().schema().fieldNames())
         .doesNotContain(Cols.RAW_IDS, Cols.RAW_SIGNALS, Cols.EVENT_TIME_RAW);
   }

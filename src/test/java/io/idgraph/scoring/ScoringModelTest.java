@@ -119,7 +119,7 @@ class ScoringModelTest {
   @Test
   void modelParametersListThePriorAndEveryLevel(SparkSession spark) {
     List<Row> params = ScoringModel.parameters(spark, MODEL, "run-1").collectAsList();
-    assertThat(params).hasSize(1 + 2 + 4 + 3 + 3 + 4);
+    assertThat(params).hasSize(1 + 2 + 4 + 3 + 3 + 4 + 3);
     Row ip = params.stream().filter(r -> "ip_prefix".equals(r.getAs("comparison")) && (Integer) r.getAs("level") == 0)
         .findFirst().orElseThrow();
     assertThat((String) ip.getAs("level_name")).isEqualTo("same /24");
