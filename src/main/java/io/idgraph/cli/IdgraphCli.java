@@ -2,6 +2,7 @@ package io.idgraph.cli;
 
 import io.idgraph.config.BadInputException;
 import io.idgraph.job.OutputLockedException;
+import io.idgraph.job.PublishGateException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,6 +38,10 @@ public final class IdgraphCli {
           if (ex instanceof BadInputException) {
             commandLine.getErr().println("idgraph: " + ex.getMessage());
             return ExitCodes.BAD_CONFIG_OR_INPUT;
+          }
+          if (ex instanceof PublishGateException) {
+            commandLine.getErr().println("idgraph: " + ex.getMessage());
+            return ExitCodes.RUN_FAILED;
           }
           if (ex instanceof OutputLockedException) {
             commandLine.getErr().println("idgraph: " + ex.getMessage());

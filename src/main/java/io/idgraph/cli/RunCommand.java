@@ -43,6 +43,11 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--output", required = true, description = "Folder (or URI) of the Delta tables.")
   String output;
 
+  @Option(
+      names = "--skip-publish-gate",
+      description = "Write the night even if a source's records collapsed against the previous run.")
+  boolean skipPublishGate;
+
   @Override
   public Integer call() {
     LoadedConfig loaded = new ConfigLoader(System.getenv()).load(config);
@@ -65,7 +70,7 @@ public final class RunCommand implements Callable<Integer> {
 
     SparkSession spark = SparkSessions.getOrCreate("idgraph run", loaded.job().spark().conf());
     RunMetrics metrics =
-        new NightlyRun(spark, loaded, key, registry).run(RunContext.start(inputRoot, outputRoot));
+        new NightlyRun(spark, loaded, key, registry).run(RunContext.start(inputRoot, outputRoot, skipPublishGate));
     spec.commandLine().getOut().print(RunSummary.format(metrics, outputRoot));
     spec.commandLine().getOut().flush();
     return ExitCodes.OK;

@@ -124,6 +124,9 @@ public final class ConfigValidator {
     if (job.history().reversibleDays() < 1) {
       throw error("history.reversible_days", "must be at least 1");
     }
+    if (!(job.history().minSourceRatio() >= 0 && job.history().minSourceRatio() <= 1)) {
+      throw error("history.min_source_ratio", "must be a share between 0 (off) and 1");
+    }
     validateScoring(job.scoring());
   }
 

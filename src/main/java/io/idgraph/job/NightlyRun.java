@@ -247,6 +247,8 @@ public final class NightlyRun {
           "profiles",
           () -> profiles.count() + merges.count() + (candidatesOut == null ? 0 : candidatesOut.count()));
 
+      stage("publish-gate", () -> checkPublishGate(ctx, records));
+
       DeltaSink sink = new DeltaSink(spark, ctx.outputRoot(), ctx.runId());
       stage(
           "write",
@@ -290,6 +292,34 @@ public final class NightlyRun {
     Dataset<Row> p = Plans.cache(Plans.fresh(ds), "idgraph");
     persisted.add(p);
     return p;
+  }
+
+  /** Stops the night before any write if a source collapsed against the previous run. */
+  private Void checkPublishGate(RunContext ctx, Dataset<Row> records) {
+    double minRatio = config.job().history().minSourceRatio();
+    if (minRatio == 0) {
+      return null;
+    }
+    Map<String, Long> tonight = new TreeMap<>();
+    config.job().sources().forEach(s -> tonight.put(s.name(), 0L));
+    for (Row r : records.groupBy(Cols.SOURCE).count().collectAsList()) {
+      tonight.put(r.getString(0), r.getLong(1));
+    }
+    List<PublishGate.Collapse> collapses =
+        PublishGate.collapses(PublishGate.previousAccepted(spark, ctx.outputRoot()), tonight, minRatio);
+    if (collapses.isEmpty()) {
+      return null;
+    }
+    StringBuilder message = new StringBuilder("publish gate: nothing written, yesterday's tables stand.");
+    for (PublishGate.Collapse c : collapses) {
+      message.append(" ").append(c.describe(minRatio)).append(";");
+    }
+    if (ctx.skipPublishGate()) {
+      LOG.warn("[{}] {} Written anyway: --skip-publish-gate.", runId, message);
+      return null;
+    }
+    message.append(" If the export is right, run again with --skip-publish-gate.");
+    throw new PublishGateException(message.toString());
   }
 
   private <T> T stage(String name, Supplier<T> body) {

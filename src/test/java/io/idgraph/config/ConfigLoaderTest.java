@@ -145,6 +145,9 @@ class ConfigLoaderTest {
         .hasMessageContaining("scoring.merge_threshold");
     assertThatThrownBy(() -> load(source + "scoring: {merge_threshold: 0.7, review_floor: 0.8}\n"))
         .hasMessageContaining("scoring.review_floor").hasMessageContaining("0.7");
+    assertThat(load(source).job().history().minSourceRatio()).isEqualTo(0.5);
+    assertThatThrownBy(() -> load(source + "history: {min_source_ratio: 1.5}\n"))
+        .hasMessageContaining("history.min_source_ratio");
     assertThatThrownBy(() -> load(source + "scoring: {training: bayes}\n"))
         .hasMessageContaining("scoring.training").hasMessageContaining("'bayes'");
     assertThat(load(source + "scoring: {training: em}\n").job().scoring().training()).isEqualTo("em");

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NightlyRunEndToEndTest {
   @TempDir static Path out;
   @TempDir static Path off;
+  @TempDir static Path gate;
   private final Properties scenarios = new Properties();
   private String summary;
   private int exitCode;
@@ -236,6 +237,49 @@ class NightlyRunEndToEndTest {
             spark.read().format("delta").load(output.resolve(OutputTables.IDENTITY_LINKS).toString())
                 .where(col(Cols.LINK_METHOD).equalTo("probabilistic")).count())
         .isZero();
+  }
+
+  @Test
+  void aCollapsedExportStopsTheNightBeforeAnyWriteUnlessTheGateIsSkipped(SparkSession spark) throws IOException {
+    // Yesterday's output, copied so this test's nights do not change what the others read.
+    Path output = gate.resolve("out");
+    try (var files = Files.walk(out)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Files.copy(p, output.resolve(out.relativize(p).toString()));
+      }
+    }
+    // Tonight the web export arrives cut to a third.
+    Path input = gate.resolve("in");
+    Files.createDirectories(input);
+    try (var files = Files.list(Fixtures.repoRoot().resolve("sample-data"))) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Files.copy(p, input.resolve(p.getFileName().toString()));
+      }
+    }
+    List<String> web = Files.readAllLines(input.resolve("web_events.jsonl"));
+    Files.write(input.resolve("web_events.jsonl"), web.subList(0, web.size() / 3));
+    String metrics = output.resolve(OutputTables.RUN_METRICS).toString();
+    long runsBefore = spark.read().format("delta").load(metrics).count();
+    long profilesVersion =
+        io.delta.tables.DeltaTable.forPath(spark, output.resolve(OutputTables.PROFILES).toString())
+            .history().count();
+
+    StringWriter err = new StringWriter();
+    String[] args = {"run", "--config", Fixtures.repoRoot().resolve("jobs/local.yaml").toString(),
+        "--input", input.toString(), "--output", output.toString()};
+    int code = IdgraphCli.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args);
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains("publish gate").contains("source 'web'").contains("--skip-publish-gate");
+    assertThat(spark.read().format("delta").load(metrics).count()).isEqualTo(runsBefore);
+    assertThat(io.delta.tables.DeltaTable.forPath(spark, output.resolve(OutputTables.PROFILES).toString())
+            .history().count())
+        .isEqualTo(profilesVersion);
+
+    String[] skip = java.util.Arrays.copyOf(args, args.length + 1);
+    skip[args.length] = "--skip-publish-gate";
+    assertThat(IdgraphCli.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(System.err, true), skip))
+        .isZero();
+    assertThat(spark.read().format("delta").load(metrics).count()).isEqualTo(runsBefore + 1);
   }
 
   @Test
