@@ -243,17 +243,12 @@ public final class ExplainInputs {
             .where(col(Cols.RUN_ID).isin(runIds.toArray()))
             .join(sideA, col(Blocking.A).equalTo(col(PROFILE_A_KEY)), "left_semi")
             .join(sideB, col(Blocking.B).equalTo(col(PROFILE_B_KEY)), "left_semi")
+            // The required columns after run_id, in the order the Candidate fields read them.
             .select(
-                Cols.CANDIDATE_ID,
-                Blocking.A,
-                Blocking.B,
-                ScoringModel.PROBABILITY,
-                ScoringModel.MATCH_WEIGHT,
-                ScoringModel.CONTRIBUTIONS,
-                Cols.LEVELS,
-                Cols.BLOCKING_KEYS,
-                Cols.STATUS,
-                Cols.REASON)
+                MERGE_CANDIDATES_COLUMNS.stream()
+                    .skip(1)
+                    .map(org.apache.spark.sql.functions::col)
+                    .toArray(org.apache.spark.sql.Column[]::new))
             .collectAsList()) {
       out.add(
           new Candidate(

@@ -47,7 +47,6 @@ import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -197,17 +196,7 @@ public final class NightlyRun {
         Dataset<Row> pairRefusals =
             persist(ScoredLinks.withProfileNames(LinkDecisions.refusedLinks(linked.refusals())));
         refusals = refusals.unionByName(pairRefusals);
-        Dataset<Row> profileMap =
-            ProfileAssignment.assign(
-                    deterministic
-                        .select(col(Atoms.ATOM), col(Cols.PROFILE_ID).as(ScoredLinks.DETERMINISTIC_PROFILE_ID))
-                        .where(col(Atoms.ATOM).isNotNull())
-                        .distinct()
-                        .withColumn(Cols.SOURCE, lit(null).cast("string"))
-                        .withColumn(Cols.RECORD_ID, lit(null).cast("string")),
-                    atomGroups)
-                .select(ScoredLinks.DETERMINISTIC_PROFILE_ID, Cols.PROFILE_ID)
-                .distinct();
+        Dataset<Row> profileMap = ScoredLinks.profileMap(clustered.atomGroups(), atomGroups);
         mergeCandidates =
             persist(
                 ScoredLinks.mergeCandidates(

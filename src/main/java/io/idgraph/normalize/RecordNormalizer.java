@@ -85,15 +85,7 @@ public final class RecordNormalizer {
                 kept,
                 transform(
                     col(Cols.RAW_IDS),
-                    id ->
-                        struct(
-                            id.getField(Cols.ID_TYPE).as(Cols.ID_TYPE),
-                            normalizeAndHash
-                                .apply(
-                                    id.getField(Cols.ID_TYPE),
-                                    id.getField(Cols.VALUE),
-                                    id.getField(Cols.REGION))
-                                .as(RESULT)))))
+                    id -> hashed(id.getField(Cols.ID_TYPE), id.getField(Cols.VALUE), id.getField(Cols.REGION)))))
         .withColumn(
             SIGNAL_RESULT,
             when(
@@ -102,30 +94,27 @@ public final class RecordNormalizer {
                     transform(
                         col(Cols.RAW_SIGNALS),
                         s ->
-                            struct(
-                                s.getField(Cols.SIGNAL_TYPE).as(Cols.ID_TYPE),
-                                normalizeAndHash
-                                    .apply(
-                                        s.getField(Cols.SIGNAL_TYPE),
-                                        s.getField(Cols.VALUE),
-                                        lit(null).cast(DataTypes.StringType))
-                                    .as(RESULT))),
+                            hashed(
+                                s.getField(Cols.SIGNAL_TYPE),
+                                s.getField(Cols.VALUE),
+                                lit(null).cast(DataTypes.StringType))),
                     // Parts of emails and phones, for partial agreement in scoring: the same local
                     // part at another domain, the same number behind another country code.
                     transform(
                         filter(
                             col(Cols.RAW_IDS),
                             id -> id.getField(Cols.ID_TYPE).isin(IdType.EMAIL, IdType.PHONE)),
-                        id -> {
-                          Column part =
-                              when(id.getField(Cols.ID_TYPE).equalTo(IdType.EMAIL), lit(IdType.EMAIL_LOCAL))
-                                  .otherwise(lit(IdType.PHONE_TAIL));
-                          return struct(
-                              part.as(Cols.ID_TYPE),
-                              normalizeAndHash
-                                  .apply(part, id.getField(Cols.VALUE), id.getField(Cols.REGION))
-                                  .as(RESULT));
-                        }))));
+                        id ->
+                            hashed(
+                                when(id.getField(Cols.ID_TYPE).equalTo(IdType.EMAIL), lit(IdType.EMAIL_LOCAL))
+                                    .otherwise(lit(IdType.PHONE_TAIL)),
+                                id.getField(Cols.VALUE),
+                                id.getField(Cols.REGION))))));
+  }
+
+  /** (id_type, result): the normalize-and-hash result of one identifier or signal value. */
+  private Column hashed(Column type, Column value, Column region) {
+    return struct(type.as(Cols.ID_TYPE), normalizeAndHash.apply(type, value, region).as(RESULT));
   }
 
   /** Canonical records: one per (source, record_id), identifiers and signals hashed. */

@@ -15,7 +15,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * One night's probabilistic scoring, from deterministic profiles to scored candidate pairs:
@@ -56,9 +55,11 @@ public final class CandidateScoring {
       long profiles = all.count();
       counts.put("profiles", profiles);
       // Networks shared by more profiles than a block may hold are no evidence (see withoutShared).
-      counts.put("shared_networks", ProfileSignals.sharedValues(all, ProfileSignals.IP24S, config.maxBlockSize()));
+      Dataset<Row> sharedNetworks =
+          cache(cached, ProfileSignals.sharedValues(all, ProfileSignals.IP24S, config.maxBlockSize()));
+      counts.put("shared_networks", sharedNetworks.count());
       Dataset<Row> signals =
-          cache(cached, ProfileSignals.withoutShared(all, ProfileSignals.IP24S, config.maxBlockSize()));
+          cache(cached, ProfileSignals.withoutShared(all, ProfileSignals.IP24S, sharedNetworks));
       log("signals", start);
       Dataset<Row> keys = cache(cached, Blocking.keys(assigned));
       Row skipped =

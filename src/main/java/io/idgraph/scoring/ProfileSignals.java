@@ -21,6 +21,7 @@ public final class ProfileSignals {
   public static final String CAMPAIGNS = "campaigns";
   public static final String REFERRERS = "referrers";
   public static final String IDENTIFIED = "identified";
+  private static final String SHARED = Cols.INTERNAL_PREFIX + "shared";
   public static final String EMAIL_LOCALS = "email_locals";
   public static final String PHONE_TAILS = "phone_tails";
   /** Distinct event times, sorted, at most {@link #MAX_ACTIVITY} (the most recent). */
@@ -96,35 +97,32 @@ public final class ProfileSignals {
                 .as(ACTIVITY));
   }
 
+  /** Values of {@code column} (a set of hashes per profile) held by more than {@code maxProfiles} profiles. */
+  public static Dataset<Row> sharedValues(Dataset<Row> signals, String column, long maxProfiles) {
+    return signals
+        .select(explode(col(column)).as(SHARED))
+        .groupBy(SHARED)
+        .count()
+        .where(col("count").gt(maxProfiles))
+        .select(SHARED);
+  }
+
   /**
-   * Removes from {@code column} (a set of hashes per profile) every value held by more than {@code
-   * maxProfiles} profiles, and returns the signals with how many values were removed. An IP /24 that
+   * Removes {@code shared} values (from {@link #sharedValues}) from {@code column}. An IP /24 that
    * hundreds of profiles were seen from is an office, a campus or a carrier's NAT: two people behind it
    * share it as easily as one person does, so it is no evidence, whatever its frequency weight.
    */
-  public static Dataset<Row> withoutShared(Dataset<Row> signals, String column, long maxProfiles) {
-    String v = Cols.INTERNAL_PREFIX + "v";
+  public static Dataset<Row> withoutShared(Dataset<Row> signals, String column, Dataset<Row> shared) {
     String p = Cols.INTERNAL_PREFIX + "p";
-    Dataset<Row> values = signals.select(col(Cols.PROFILE_ID).as(p), explode(col(column)).as(v));
-    Dataset<Row> shared = values.groupBy(v).count().where(col("count").gt(maxProfiles)).select(v);
     Dataset<Row> kept =
-        values
-            .join(shared, new String[] {v}, "left_anti")
+        signals
+            .select(col(Cols.PROFILE_ID).as(p), explode(col(column)).as(SHARED))
+            .join(shared, new String[] {SHARED}, "left_anti")
             .groupBy(p)
-            .agg(array_sort(collect_set(col(v))).as(v));
+            .agg(array_sort(collect_set(col(SHARED))).as(SHARED));
     return signals
         .join(kept, col(Cols.PROFILE_ID).equalTo(col(p)), "left")
-        .withColumn(column, coalesce(col(v), array().cast("array<string>")))
-        .drop(p, v);
-  }
-
-  /** Values of {@code column} held by more than {@code maxProfiles} profiles. */
-  public static long sharedValues(Dataset<Row> signals, String column, long maxProfiles) {
-    return signals
-        .select(explode(col(column)).as("_v"))
-        .groupBy("_v")
-        .count()
-        .where(col("count").gt(maxProfiles))
-        .count();
+        .withColumn(column, coalesce(col(SHARED), array().cast("array<string>")))
+        .drop(p, SHARED);
   }
 }

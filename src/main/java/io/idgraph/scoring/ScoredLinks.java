@@ -2,6 +2,7 @@ package io.idgraph.scoring;
 
 import static org.apache.spark.sql.functions.*;
 
+import io.idgraph.cluster.Atoms;
 import io.idgraph.cluster.ProfileAssignment;
 import io.idgraph.cluster.RuleAwareClustering;
 import io.idgraph.normalize.IdType;
@@ -42,6 +43,21 @@ public final class ScoredLinks {
         .select(
             ProfileAssignment.profileId(col(RuleAwareClustering.GROUP)).as(Cols.PROFILE_ID),
             col(RuleAwareClustering.GROUP));
+  }
+
+  /**
+   * (deterministic_profile_id, profile_id) of every deterministic group: where each went once the
+   * probabilistic links joined groups. Both inputs are atom → group.
+   */
+  public static Dataset<Row> profileMap(Dataset<Row> deterministicGroups, Dataset<Row> finalGroups) {
+    Dataset<Row> after =
+        finalGroups.select(col(Atoms.ATOM).as("_atom"), col(RuleAwareClustering.GROUP).as("_final"));
+    return deterministicGroups
+        .join(after, col(Atoms.ATOM).equalTo(col("_atom")))
+        .select(
+            ProfileAssignment.profileId(col(RuleAwareClustering.GROUP)).as(DETERMINISTIC_PROFILE_ID),
+            ProfileAssignment.profileId(col("_final")).as(Cols.PROFILE_ID))
+        .distinct();
   }
 
   /**
