@@ -127,6 +127,9 @@ public final class ConfigValidator {
     if (!(job.history().minSourceRatio() >= 0 && job.history().minSourceRatio() <= 1)) {
       throw error("history.min_source_ratio", "must be a share between 0 (off) and 1");
     }
+    if (!(job.history().maxMergeRatio() >= 0 && job.history().maxMergeRatio() <= 1)) {
+      throw error("history.max_merge_ratio", "must be a share between 0 (off) and 1");
+    }
     validateScoring(job.scoring());
   }
 

@@ -15,6 +15,12 @@ import io.idgraph.config.SourceConfig;
 import io.idgraph.graph.DeterministicEdges;
 import io.idgraph.graph.LinkDecisions;
 import io.idgraph.graph.LinkRules;
+import io.idgraph.history.HistoryEvents;
+import io.idgraph.history.ManualInstructions;
+import io.idgraph.history.ManualLinks;
+import io.idgraph.history.Pins;
+import io.idgraph.history.PreviousRun;
+import io.idgraph.history.StableIds;
 import io.idgraph.normalize.Blocklist;
 import io.idgraph.normalize.DoNotLinkIdentifiers;
 import io.idgraph.normalize.EmailOptions;
@@ -70,6 +76,8 @@ public final class NightlyRun {
   /** Random pairs for u are drawn with a fixed seed, so the same night gives the same model. */
   private static final long RANDOM_PAIRS_SEED = 42;
   private String runId;
+  /** A record's content-derived profile key tonight, before manual operations and stable ids. */
+  private static final String TONIGHT = Cols.INTERNAL_PREFIX + "tonight";
 
   public NightlyRun(
       SparkSession spark, LoadedConfig config, HashKey key, SourceRegistry registry) {
@@ -93,6 +101,9 @@ public final class NightlyRun {
             job.graph().algorithm());
     try (OutputLock lock =
         OutputLock.acquire(ctx.outputRoot(), ctx.runId(), spark.sparkContext().hadoopConfiguration())) {
+      // Last night's state and the admins' instructions, both from the output tables (lazy).
+      PreviousRun previous = PreviousRun.read(spark, ctx.outputRoot());
+      ManualInstructions manual = ManualInstructions.read(spark, ctx.outputRoot());
       // Read: opening every source checks files and columns before any output is touched.
       List<SourceBatch> batches = new ArrayList<>();
       stage(
@@ -149,7 +160,14 @@ public final class NightlyRun {
                                   records,
                                   LinkDecisions.identifiers(
                                       spark,
-                                      DoNotLinkIdentifiers.resolve(job.rules(), identifiers, hasher))))),
+                                      DoNotLinkIdentifiers.resolve(job.rules(), identifiers, hasher)))))
+                      .unionByName(
+                          LinkDecisions.doNotLink(
+                                  LinkRules.withRecordCounts(
+                                      records, manual.blocks().select(Cols.ID_TYPE, Cols.ID_HASH).distinct()))
+                              .withColumn(
+                                  LinkDecisions.DETAIL,
+                                  lit("blocked by an admin (idgraph block; see manual_operations)"))),
                   ctx.runId()));
       stage("rules", decisions::count);
 
@@ -189,7 +207,14 @@ public final class NightlyRun {
                         atomIds,
                         clustered.atomGroups(),
                         ScoredLinks.pairsToMerge(
-                            scored.pairs(),
+                            scored
+                                .pairs()
+                                .join(
+                                    manual.rejectedPairs(deterministic),
+                                    col(Cols.PROFILE_A)
+                                        .equalTo(col("_a"))
+                                        .and(col(Cols.PROFILE_B).equalTo(col("_b"))),
+                                    "left_anti"),
                             ScoredLinks.groupProfiles(clustered.atomGroups()),
                             scoringConfig.mergeThreshold())));
         atomGroups = linked.atomGroups();
@@ -219,24 +244,68 @@ public final class NightlyRun {
               mergeCandidates == null
                   ? withFinal
                   : ScoredLinks.withLinkConfidence(withFinal, mergeCandidates));
-      Dataset<Row> links = persist(ProfileTables.identityLinks(assigned, ctx.runId()));
-      Dataset<Row> profiles = persist(ProfileTables.profiles(assigned, links, ctx.runId()));
-      Dataset<Row> deterministicMerges =
-          ProfileTables.mergeHistory(assigned, ctx.runId(), ctx.startedAt(), job.history().reversibleDays());
-      Dataset<Row> merges =
-          persist(
-              mergeCandidates == null
-                  ? deterministicMerges
-                  : deterministicMerges.unionByName(
-                      ProfileTables.probabilisticMerges(
-                          mergeCandidates, ctx.runId(), ctx.startedAt(), job.history().reversibleDays())));
+      // Tonight's clusters are named by content; admins' merges and unmerges apply, then each
+      // cluster takes the id it had last night (history.StableIds).
+      Dataset<Row> reshaped =
+          Pins.apply(
+              ManualLinks.apply(assigned.withColumn(TONIGHT, col(Cols.PROFILE_ID)), manual.links()),
+              manual.pins());
+      StableIds.Result ids = StableIds.assign(reshaped, previous, ctx.runId());
+      Dataset<Row> overlap = persist(ids.overlap());
+      Dataset<Row> clusters = persist(ids.clusters());
+      ids = new StableIds.Result(ids.records(), overlap, clusters);
+      Dataset<Row> stable = persist(ids.records());
+      Dataset<Row> links = persist(ProfileTables.identityLinks(stable, ctx.runId()));
+      Dataset<Row> profiles = persist(ProfileTables.profiles(stable, links, ctx.runId()));
+      int reversibleDays = job.history().reversibleDays();
+      // Profiles new tonight log the source entities they joined (and the scored pairs inside them);
+      // profiles that existed log merges and splits of previous profiles.
+      Dataset<Row> newClusters =
+          clusters.where(size(col(StableIds.INHERITED)).equalTo(0)).select(col(StableIds.CLUSTER), col(Cols.PROFILE_ID));
+      Dataset<Row> newRecords = stable.join(newClusters.select(StableIds.CLUSTER), StableIds.CLUSTER, "left_semi");
+      Dataset<Row> historyRows =
+          ProfileTables.mergeHistory(newRecords, ctx.runId(), ctx.startedAt(), reversibleDays)
+              .unionByName(
+                  HistoryEvents.merges(
+                      ids, stable, previous, manual.info(), ctx.runId(), ctx.startedAt(), reversibleDays))
+              .unionByName(HistoryEvents.splits(ids, manual.info(), stable, ctx.runId(), ctx.startedAt()));
+      Dataset<Row> snapshotRows = HistoryEvents.snapshots(ids, previous, ctx.runId());
+      if (mergeCandidates != null) {
+        Dataset<Row> tonightToStable =
+            stable.groupBy(col(TONIGHT).as("_tonight")).agg(max(Cols.PROFILE_ID).as("_stable"));
+        Dataset<Row> review = manual.reviewStatus();
+        mergeCandidates =
+            persist(
+                mergeCandidates
+                    .join(tonightToStable, col(Cols.PROFILE_ID).equalTo(col("_tonight")), "left")
+                    .withColumn(Cols.PROFILE_ID, coalesce(col("_stable"), col(Cols.PROFILE_ID)))
+                    .join(review, new String[] {Cols.CANDIDATE_ID}, "left")
+                    .withColumn(ScoredLinks.STATUS, coalesce(col("_review"), col(ScoredLinks.STATUS)))
+                    .drop("_tonight", "_stable", "_review"));
+        Dataset<Row> pairMerges =
+            ProfileTables.probabilisticMerges(
+                    mergeCandidates.join(newClusters.select(Cols.PROFILE_ID), Cols.PROFILE_ID, "left_semi"),
+                    ctx.runId(),
+                    ctx.startedAt(),
+                    reversibleDays);
+        historyRows = historyRows.unionByName(pairMerges);
+        snapshotRows = snapshotRows.unionByName(HistoryEvents.pairSnapshots(pairMerges, stable));
+      }
+      Dataset<Row> merges = persist(historyRows);
+      Dataset<Row> snapshots = persist(snapshotRows);
+      Dataset<Row> changes = persist(HistoryEvents.changes(ids, previous, ctx.runId(), ctx.startedAt()));
       Dataset<Row> candidatesOut = mergeCandidates;
       Dataset<Row> parameters = modelParameters;
       stage(
           "profiles",
-          () -> profiles.count() + merges.count() + (candidatesOut == null ? 0 : candidatesOut.count()));
+          () ->
+              profiles.count()
+                  + merges.count()
+                  + snapshots.count()
+                  + changes.count()
+                  + (candidatesOut == null ? 0 : candidatesOut.count()));
 
-      stage("publish-gate", () -> checkPublishGate(ctx, records));
+      stage("publish-gate", () -> checkPublishGate(ctx, records, previous, changes));
 
       DeltaSink sink = new DeltaSink(spark, ctx.outputRoot(), ctx.runId());
       stage(
@@ -245,14 +314,15 @@ public final class NightlyRun {
             sink.replace(OutputTables.PROFILES, profiles);
             sink.replace(OutputTables.IDENTITY_LINKS, links);
             sink.replace(
-                OutputTables.RECORD_PROFILES, ProfileTables.recordProfiles(assigned, ctx.runId()));
+                OutputTables.RECORD_PROFILES, ProfileTables.recordProfiles(stable, ctx.runId()));
             sink.replace(OutputTables.IDENTITY_EDGES, edges);
             sink.append(OutputTables.MERGE_HISTORY, merges);
+            sink.append(OutputTables.MERGE_SNAPSHOTS, snapshots);
+            sink.append(OutputTables.PROFILE_ID_CHANGES, changes);
             sink.append(OutputTables.REJECTED_RECORDS, rejected);
             sink.append(OutputTables.LINK_DECISIONS, allDecisions);
             if (candidatesOut != null) {
-              // The review queue as of tonight; approving and rejecting pairs arrives with the
-              // manual operations.
+              // The review queue as of tonight (idgraph review approves or rejects its rows).
               sink.replace(OutputTables.MERGE_CANDIDATES, candidatesOut);
               sink.append(OutputTables.MODEL_PARAMETERS, parameters);
             }
@@ -283,25 +353,37 @@ public final class NightlyRun {
     return p;
   }
 
-  /** Stops the night before any write if a source collapsed against the previous run. */
-  private Void checkPublishGate(RunContext ctx, Dataset<Row> records) {
+  /**
+   * Stops the night before any write if a source collapsed against the previous run, or if more than
+   * history.max_merge_ratio of the previous run's profiles merged into others tonight.
+   */
+  private Void checkPublishGate(
+      RunContext ctx, Dataset<Row> records, PreviousRun previous, Dataset<Row> changes) {
     double minRatio = config.job().history().minSourceRatio();
-    if (minRatio == 0) {
-      return null;
+    double maxMerges = config.job().history().maxMergeRatio();
+    List<String> problems = new ArrayList<>();
+    if (minRatio > 0) {
+      Map<String, Long> tonight = new TreeMap<>();
+      config.job().sources().forEach(s -> tonight.put(s.name(), 0L));
+      for (Row r : records.groupBy(Cols.SOURCE).count().collectAsList()) {
+        tonight.put(r.getString(0), r.getLong(1));
+      }
+      for (PublishGate.Collapse c :
+          PublishGate.collapses(PublishGate.previousAccepted(spark, ctx.outputRoot()), tonight, minRatio)) {
+        problems.add(c.describe(minRatio));
+      }
     }
-    Map<String, Long> tonight = new TreeMap<>();
-    config.job().sources().forEach(s -> tonight.put(s.name(), 0L));
-    for (Row r : records.groupBy(Cols.SOURCE).count().collectAsList()) {
-      tonight.put(r.getString(0), r.getLong(1));
+    if (maxMerges > 0 && previous.present()) {
+      long before = previous.profiles().count();
+      long merged = changes.where(col(Cols.CHANGE_TYPE).equalTo(HistoryEvents.MERGED)).count();
+      PublishGate.mergeSpike(before, merged, maxMerges).ifPresent(problems::add);
     }
-    List<PublishGate.Collapse> collapses =
-        PublishGate.collapses(PublishGate.previousAccepted(spark, ctx.outputRoot()), tonight, minRatio);
-    if (collapses.isEmpty()) {
+    if (problems.isEmpty()) {
       return null;
     }
     StringBuilder message = new StringBuilder("publish gate: nothing written, yesterday's tables stand.");
-    for (PublishGate.Collapse c : collapses) {
-      message.append(" ").append(c.describe(minRatio)).append(";");
+    for (String p : problems) {
+      message.append(" ").append(p).append(";");
     }
     if (ctx.skipPublishGate()) {
       LOG.warn("[{}] {} Written anyway: --skip-publish-gate.", runId, message);

@@ -33,6 +33,22 @@ public final class PublishGate {
   }
 
   /**
+   * A merge spike: more than {@code maxRatio} of the previous run's {@code previousProfiles} merged
+   * into other profiles tonight (a new identifier that is really a shared one, a rule change) would
+   * fold thousands of customers together, so it waits for a person.
+   */
+  public static java.util.Optional<String> mergeSpike(long previousProfiles, long merged, double maxRatio) {
+    if (previousProfiles <= 0 || merged <= maxRatio * previousProfiles) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        String.format(
+            "%d of the previous run's %d profiles (%.1f%%) merged into others tonight, above"
+                + " history.max_merge_ratio %.1f%%",
+            merged, previousProfiles, 100.0 * merged / previousProfiles, 100.0 * maxRatio));
+  }
+
+  /**
    * Sources below {@code minRatio} of their previous count. {@code tonight} lists every source
    * configured tonight (0 when none of its records was accepted); a source new tonight, or no longer
    * configured, is not compared.

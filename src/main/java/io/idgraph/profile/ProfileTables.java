@@ -192,11 +192,13 @@ public final class ProfileTables {
         .join(signals, col("_part").equalTo(col(PID)), "left")
         .select(
             concat(lit("mrg_"), substring(sha2(concat_ws("|", lit(runId), col("_part")), 256), 1, 24))
-                .as("merge_id"),
+                .as(Cols.MERGE_ID),
             lit(runId).as(Cols.RUN_ID),
-            lit(at).as("merged_at"),
-            col(Cols.PROFILE_ID).as("surviving_profile_id"),
-            col("merged").as("merged_profile_ids"),
+            lit("merge").as(Cols.EVENT),
+            lit(at).as(Cols.MERGED_AT),
+            col(Cols.PROFILE_ID).as(Cols.SURVIVING_PROFILE_ID),
+            col("merged").as(Cols.MERGED_PROFILE_IDS),
+            lit(null).cast("array<string>").as(Cols.SPLIT_PROFILE_IDS),
             sig.as(Cols.SIGNALS),
             lit("deterministic").as(Cols.METHOD),
             lit(null).cast("double").as(ScoringModel.PROBABILITY),
@@ -229,11 +231,13 @@ public final class ProfileTables {
         .where(col(ScoredLinks.STATUS).equalTo(ScoredLinks.MERGED))
         .select(
             concat(lit("mrg_"), substring(sha2(concat_ws("|", lit(runId), col(Cols.CANDIDATE_ID)), 256), 1, 24))
-                .as("merge_id"),
+                .as(Cols.MERGE_ID),
             lit(runId).as(Cols.RUN_ID),
-            lit(at).as("merged_at"),
-            col(Cols.PROFILE_ID).as("surviving_profile_id"),
-            array(col(Cols.PROFILE_A), col(Cols.PROFILE_B)).as("merged_profile_ids"),
+            lit("merge").as(Cols.EVENT),
+            lit(at).as(Cols.MERGED_AT),
+            col(Cols.PROFILE_ID).as(Cols.SURVIVING_PROFILE_ID),
+            array(col(Cols.PROFILE_A), col(Cols.PROFILE_B)).as(Cols.MERGED_PROFILE_IDS),
+            lit(null).cast("array<string>").as(Cols.SPLIT_PROFILE_IDS),
             array_sort(
                     map_keys(map_filter(contributions, (k, v) -> k.notEqual("prior").and(v.gt(0)))))
                 .as(Cols.SIGNALS),

@@ -74,6 +74,20 @@ public final class Cols {
   public static final String BLOCKING_KEYS = "blocking_keys";
   public static final String STATUS = "status";
 
+  // History between runs (profile_id_changes, merge_history, merge_snapshots)
+  public static final String OLD_PROFILE_ID = "old_profile_id";
+  public static final String NEW_PROFILE_ID = "new_profile_id";
+  public static final String CHANGE_TYPE = "change_type";
+  public static final String CHANGED_AT = "changed_at";
+  public static final String MERGE_ID = "merge_id";
+  public static final String EVENT = "event";
+  public static final String MERGED_AT = "merged_at";
+  public static final String SURVIVING_PROFILE_ID = "surviving_profile_id";
+  public static final String MERGED_PROFILE_IDS = "merged_profile_ids";
+  public static final String SPLIT_PROFILE_IDS = "split_profile_ids";
+  public static final String ACTOR = "actor";
+  public static final String REVERSIBLE_UNTIL = "reversible_until";
+
   // Traits
   public static final String FIRST_NAME = "first_name";
   public static final String LAST_NAME = "last_name";

@@ -19,6 +19,11 @@ public final class OutputTables {
   /** The probabilistic model of each run: prior, m and u per comparison level (absent with scoring off). */
   public static final String MODEL_PARAMETERS = "model_parameters";
 
+  /** Pre-merge membership of every merge that an unmerge can restore (merge_id, profile_id, record). */
+  public static final String MERGE_SNAPSHOTS = "merge_snapshots";
+  /** Old id → new id of every previous profile merged, split, unmerged or deleted by a run. */
+  public static final String PROFILE_ID_CHANGES = "profile_id_changes";
+
   public static final List<String> ALL =
       List.of(
           PROFILES,
@@ -26,6 +31,8 @@ public final class OutputTables {
           RECORD_PROFILES,
           IDENTITY_EDGES,
           MERGE_HISTORY,
+          MERGE_SNAPSHOTS,
+          PROFILE_ID_CHANGES,
           REJECTED_RECORDS,
           LINK_DECISIONS,
           MERGE_CANDIDATES,

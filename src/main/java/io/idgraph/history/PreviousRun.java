@@ -1,0 +1,62 @@
+package io.idgraph.history;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.delta.tables.DeltaTable;
+import io.idgraph.schema.Cols;
+import io.idgraph.sink.OutputTables;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * What the previous night published, read from its own output tables: the state that lets tonight
+ * keep profile ids. Reads are lazy and columnar; nothing is collected.
+ *
+ * @param records (source, record_id, old_profile_id) of every record the previous night assigned
+ * @param profiles (old_profile_id, state, first_seen) of every profile it published
+ * @param present false on a first night (no previous tables); both Datasets are then empty
+ */
+public record PreviousRun(Dataset<Row> records, Dataset<Row> profiles, boolean present) {
+  static final StructType RECORDS =
+      new StructType()
+          .add(Cols.SOURCE, DataTypes.StringType)
+          .add(Cols.RECORD_ID, DataTypes.StringType)
+          .add(Cols.OLD_PROFILE_ID, DataTypes.StringType);
+  static final StructType PROFILES =
+      new StructType()
+          .add(Cols.OLD_PROFILE_ID, DataTypes.StringType)
+          .add(Cols.STATE, DataTypes.StringType)
+          .add(Cols.FIRST_SEEN, DataTypes.TimestampType);
+
+  public static PreviousRun read(SparkSession spark, String outputRoot) {
+    String recordsPath = new Path(outputRoot, OutputTables.RECORD_PROFILES).toString();
+    String profilesPath = new Path(outputRoot, OutputTables.PROFILES).toString();
+    if (!DeltaTable.isDeltaTable(spark, recordsPath) || !DeltaTable.isDeltaTable(spark, profilesPath)) {
+      return none(spark);
+    }
+    return of(
+        spark.read().format("delta").load(recordsPath),
+        spark.read().format("delta").load(profilesPath));
+  }
+
+  /** The previous night from its record_profiles and profiles tables (as written by the run). */
+  public static PreviousRun of(Dataset<Row> recordProfiles, Dataset<Row> profiles) {
+    return new PreviousRun(
+        recordProfiles.select(
+            col(Cols.SOURCE), col(Cols.RECORD_ID), col(Cols.PROFILE_ID).as(Cols.OLD_PROFILE_ID)),
+        profiles.select(
+            col(Cols.PROFILE_ID).as(Cols.OLD_PROFILE_ID), col(Cols.STATE), col(Cols.FIRST_SEEN)),
+        true);
+  }
+
+  public static PreviousRun none(SparkSession spark) {
+    return new PreviousRun(
+        spark.createDataFrame(java.util.List.of(), RECORDS),
+        spark.createDataFrame(java.util.List.of(), PROFILES),
+        false);
+  }
+}
