@@ -22,7 +22,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class ManualInstructions {
   public static final String TABLE = "manual_operations";
-  public static final String SNAPSHOTS = "merge_snapshots";
+
   public static final String OP_ID = "op_id";
   public static final String OPERATION = "operation";
   public static final String REQUESTED_AT = "requested_at";
@@ -83,7 +83,7 @@ public final class ManualInstructions {
   public static ManualInstructions read(SparkSession spark, String outputRoot) {
     return new ManualInstructions(
         table(spark, outputRoot, TABLE, OPERATIONS_SCHEMA),
-        table(spark, outputRoot, SNAPSHOTS, SNAPSHOT_SCHEMA),
+        table(spark, outputRoot, OutputTables.MERGE_SNAPSHOTS, SNAPSHOT_SCHEMA),
         table(spark, outputRoot, OutputTables.MERGE_HISTORY, HISTORY_SCHEMA));
   }
 

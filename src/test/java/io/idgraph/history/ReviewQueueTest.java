@@ -1,0 +1,177 @@
+package io.idgraph.history;
+
+import static org.apache.spark.sql.functions.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.idgraph.cli.IdgraphCli;
+import io.idgraph.schema.Cols;
+import io.idgraph.sink.OutputTables;
+import io.idgraph.testing.Fixtures;
+import io.idgraph.testing.SharedSpark;
+import io.idgraph.testing.SparkTest;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The review queue over two nights. Two pairs of anonymous browsers share a device fingerprint and a
+ * network; the model is fixed so that the evidence weighs nothing and every candidate scores the
+ * prior, 0.7: both pairs wait in merge_candidates as pending. An admin approves the first and rejects
+ * the second; on night 2 the merge threshold drops to 0.65, so without the rejection the second pair
+ * would merge too.
+ */
+@SparkTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReviewQueueTest {
+  @TempDir static Path in;
+  @TempDir static Path out;
+  private final List<Map<String, String>> nights = new ArrayList<>();
+  private Path config;
+  private String approved;
+  private String rejected;
+
+  private static final String FLAT_MODEL =
+      "model: {prior: 0.7,"
+          + " m: {fingerprint: [0.5, 0.5], session_gap: [0.25, 0.25, 0.25, 0.25], ip_prefix: [0.5, 0.25, 0.25],"
+          + " referral: [0.2, 0.3, 0.5], name: [0.25, 0.25, 0.25, 0.25], contact_part: [0.2, 0.3, 0.5]},"
+          + " u: {fingerprint: [0.5, 0.5], session_gap: [0.25, 0.25, 0.25, 0.25], ip_prefix: [0.5, 0.25, 0.25],"
+          + " referral: [0.2, 0.3, 0.5], name: [0.25, 0.25, 0.25, 0.25], contact_part: [0.2, 0.3, 0.5]}}";
+
+  @BeforeAll
+  void twoNights() throws Exception {
+    Files.copy(Fixtures.repoRoot().resolve("jobs/demo.key"), in.resolve("demo.key"));
+    Files.write(
+        in.resolve("web.jsonl"),
+        List.of(
+            visit("w1", "a-1", "10.0.1.5", "Firefox/1", "2026-02-01T10:00:00Z"),
+            visit("w2", "a-2", "10.0.1.6", "Firefox/1", "2026-02-01T10:05:00Z"),
+            visit("w3", "a-3", "10.0.2.5", "Safari/2", "2026-02-02T10:00:00Z"),
+            visit("w4", "a-4", "10.0.2.6", "Safari/2", "2026-02-02T10:05:00Z")));
+    config = writeConfig(0.85);
+    night();
+    Dataset<Row> queue = table(OutputTables.MERGE_CANDIDATES);
+    assertThat(queue.where(col(Cols.STATUS).equalTo("pending")).count()).isEqualTo(2);
+    approved = candidateOf("web:w1");
+    rejected = candidateOf("web:w3");
+    Files.createDirectories(out.resolve(ManualInstructions.TABLE));
+    SharedSpark.session()
+        .createDataFrame(
+            List.of(
+                review("op_a", "approve", approved, "web", "w1", "web", "w2"),
+                review("op_r", "reject", rejected, "web", "w3", "web", "w4")),
+            ManualInstructions.OPERATIONS_SCHEMA)
+        .write().format("delta").mode("append").save(out.resolve(ManualInstructions.TABLE).toString());
+    config = writeConfig(0.65);
+    night();
+  }
+
+  private Path writeConfig(double threshold) {
+    return Fixtures.write(
+        in,
+        "job.yaml",
+        "hashing: {key_file: demo.key, demo_key: true}",
+        "sources:",
+        "  - {name: web, type: web, path: web.jsonl, default_region: US}",
+        "scoring: {merge_threshold: " + threshold + ", review_floor: 0.6, " + FLAT_MODEL + "}",
+        "history: {max_merge_ratio: 0}",
+        "spark: {conf: {spark.sql.shuffle.partitions: \"2\"}}");
+  }
+
+  private static String visit(String id, String anon, String ip, String agent, String ts) {
+    return "{\"messageId\":\"" + id + "\",\"type\":\"page\",\"anonymousId\":\"" + anon + "\",\"timestamp\":\""
+        + ts + "\",\"context\":{\"ip\":\"" + ip + "\",\"userAgent\":\"" + agent
+        + "\",\"locale\":\"en-US\",\"timezone\":\"Europe/Berlin\",\"screen\":{\"width\":1280,\"height\":800}}}";
+  }
+
+  private String candidateOf(String record) {
+    String det =
+        table(OutputTables.RECORD_PROFILES)
+            .where(concat_ws(":", col(Cols.SOURCE), col(Cols.RECORD_ID)).equalTo(record))
+            .select(Cols.DETERMINISTIC_PROFILE_ID)
+            .first()
+            .getString(0);
+    return table(OutputTables.MERGE_CANDIDATES)
+        .where(col(Cols.PROFILE_A).equalTo(det).or(col(Cols.PROFILE_B).equalTo(det)))
+        .select(Cols.CANDIDATE_ID)
+        .first()
+        .getString(0);
+  }
+
+  private static Row review(String id, String op, String candidate, String sa, String ra, String sb, String rb) {
+    return RowFactory.create(
+        id, op, Timestamp.from(Instant.now()), "carol", "checked the sessions",
+        scala.jdk.javaapi.CollectionConverters.asScala(List.<String>of()).toSeq(),
+        scala.jdk.javaapi.CollectionConverters.asScala(
+                List.of(RowFactory.create(sa, ra), RowFactory.create(sb, rb)))
+            .toSeq(),
+        null, null, null, candidate);
+  }
+
+  private void night() {
+    StringWriter err = new StringWriter();
+    int code =
+        IdgraphCli.execute(
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true),
+            "run", "--config", config.toString(), "--input", in.toString(), "--output", out.toString());
+    assertThat(code).as("night %d: %s", nights.size() + 1, err).isZero();
+    Map<String, String> ids = new HashMap<>();
+    for (Row r : table(OutputTables.RECORD_PROFILES).select(Cols.SOURCE, Cols.RECORD_ID, Cols.PROFILE_ID).collectAsList()) {
+      ids.put(r.getString(0) + ":" + r.getString(1), r.getString(2));
+    }
+    nights.add(ids);
+  }
+
+  private Dataset<Row> table(String name) {
+    return SharedSpark.session().read().format("delta").load(out.resolve(name).toString());
+  }
+
+  @Test
+  void anApprovedPairIsMergedByTheAdmin() {
+    assertThat(nights.get(0).get("web:w1")).isNotEqualTo(nights.get(0).get("web:w2"));
+    assertThat(nights.get(1).get("web:w1")).isEqualTo(nights.get(1).get("web:w2"));
+    assertThat(
+            table(OutputTables.MERGE_CANDIDATES)
+                .where(col(Cols.CANDIDATE_ID).equalTo(approved))
+                .select(Cols.STATUS)
+                .first()
+                .getString(0))
+        .isEqualTo("approved");
+    Row merge =
+        table(OutputTables.MERGE_HISTORY)
+            .where(col(Cols.METHOD).equalTo("manual"))
+            .select(Cols.ACTOR, Cols.SURVIVING_PROFILE_ID)
+            .first();
+    assertThat(merge.getString(0)).isEqualTo("carol");
+    assertThat(merge.getString(1)).isEqualTo(nights.get(1).get("web:w1"));
+  }
+
+  @Test
+  void aRejectedPairStaysApartEvenAboveTheThreshold() {
+    assertThat(nights.get(1).get("web:w3")).isNotEqualTo(nights.get(1).get("web:w4"));
+    assertThat(nights.get(1).get("web:w3")).isEqualTo(nights.get(0).get("web:w3"));
+    assertThat(
+            table(OutputTables.MERGE_CANDIDATES)
+                .where(col(Cols.CANDIDATE_ID).equalTo(rejected))
+                .select(Cols.STATUS, Cols.PROBABILITY)
+                .first())
+        .satisfies(r -> {
+          assertThat(r.getString(0)).isEqualTo("rejected");
+          assertThat(r.getDouble(1)).isGreaterThanOrEqualTo(0.65);
+        });
+  }
+}
