@@ -39,6 +39,14 @@ class PublishGateTest {
   }
 
   @Test
+  void mergesAboveTheRatioOfPreviousProfilesSpike() {
+    assertThat(PublishGate.mergeSpike(1000, 50, 0.05)).isEmpty();
+    assertThat(PublishGate.mergeSpike(1000, 51, 0.05))
+        .hasValueSatisfying(m -> assertThat(m).contains("51 of the previous run's 1000 profiles", "max_merge_ratio"));
+    assertThat(PublishGate.mergeSpike(0, 10, 0.05)).as("first night: nothing to compare").isEmpty();
+  }
+
+  @Test
   void previousCountsAreTheLatestRunsFromRunMetrics(SparkSession spark) {
     assertThat(PublishGate.previousAccepted(spark, out.toString())).isEmpty();
     String table = out.resolve(OutputTables.RUN_METRICS).toString();
