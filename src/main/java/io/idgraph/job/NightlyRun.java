@@ -220,7 +220,7 @@ public final class NightlyRun {
                   ? withFinal
                   : ScoredLinks.withLinkConfidence(withFinal, mergeCandidates));
       Dataset<Row> links = persist(ProfileTables.identityLinks(assigned, ctx.runId()));
-      Dataset<Row> profiles = persist(ProfileTables.profiles(assigned, links, ctx.runId()));
+      Dataset<Row> profiles = persist(ProfileTables.profiles(assigned, links, job.survivorship(), ctx.runId()));
       Dataset<Row> deterministicMerges =
           ProfileTables.mergeHistory(assigned, ctx.runId(), ctx.startedAt(), job.history().reversibleDays());
       Dataset<Row> merges =
