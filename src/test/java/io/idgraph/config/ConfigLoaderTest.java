@@ -35,6 +35,9 @@ class ConfigLoaderTest {
     assertThat(config.job().history().reversibleDays()).isEqualTo(30);
     assertThat(config.job().graph().links("external_id:crm")).isTrue();
     assertThat(config.job().graph().links("fingerprint")).isFalse();
+    assertThat(config.job().survivorship().strategyFor("first_name")).isEqualTo("most_recent");
+    assertThat(config.job().survivorship().sourcePriority())
+        .containsExactly("crm", "support", "email", "web");
   }
 
   @Test
