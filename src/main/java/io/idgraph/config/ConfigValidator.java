@@ -1,6 +1,7 @@
 package io.idgraph.config;
 
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import io.idgraph.profile.ProfileTables;
 import io.idgraph.scoring.PairLevels;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -131,6 +132,42 @@ public final class ConfigValidator {
       throw error("history.max_merge_ratio", "must be a share between 0 (off) and 1");
     }
     validateScoring(job.scoring());
+    validateSurvivorship(job.survivorship(), names);
+  }
+
+  private void validateSurvivorship(SurvivorshipConfig survivorship, Set<String> sourceNames) {
+    List<String> strategies = SurvivorshipConfig.STRATEGIES;
+    if (!strategies.contains(survivorship.defaultStrategy())) {
+      throw error("survivorship.default", "'" + survivorship.defaultStrategy() + "' is not one of "
+          + strategies);
+    }
+    for (var e : survivorship.traits().entrySet()) {
+      String at = "survivorship.traits." + e.getKey();
+      if (!ProfileTables.TRAITS.contains(e.getKey())) {
+        throw error(at, "'" + e.getKey() + "' is not a profile trait (one of " + ProfileTables.TRAITS
+            + ")");
+      }
+      if (!strategies.contains(e.getValue())) {
+        throw error(at, "'" + e.getValue() + "' is not one of " + strategies);
+      }
+    }
+    Set<String> ranked = new HashSet<>();
+    for (String source : survivorship.sourcePriority()) {
+      if (!sourceNames.contains(source)) {
+        throw error("survivorship.source_priority", "'" + source + "' is not a source name (one of "
+            + new java.util.TreeSet<>(sourceNames) + ")");
+      }
+      if (!ranked.add(source)) {
+        throw error("survivorship.source_priority", "'" + source + "' is listed twice");
+      }
+    }
+    boolean usesPriority =
+        ProfileTables.TRAITS.stream()
+            .anyMatch(t -> survivorship.strategyFor(t).equals(SurvivorshipConfig.SOURCE_PRIORITY));
+    if (usesPriority && survivorship.sourcePriority().isEmpty()) {
+      throw error("survivorship.source_priority", "must list source names, most trusted first, "
+          + "for the traits that use source_priority");
+    }
   }
 
   private void validateScoring(ScoringConfig scoring) {

@@ -14,6 +14,7 @@ import java.util.List;
  * @param rules blocklists, hub isolation and do-not-link identifiers
  * @param scoring probabilistic scoring of candidate pairs: thresholds, blocking, fixed parameters
  * @param spark Spark properties applied on top of spark-submit's or the embedded defaults
+ * @param survivorship which value of each profile trait survives (default: the most recent)
  */
 public record JobConfig(
     HashingConfig hashing,
@@ -23,7 +24,8 @@ public record JobConfig(
     HistoryConfig history,
     RulesConfig rules,
     ScoringConfig scoring,
-    SparkConfig spark) {
+    SparkConfig spark,
+    SurvivorshipConfig survivorship) {
 
   public JobConfig {
     hashing = hashing == null ? HashingConfig.DEFAULTS : hashing;
@@ -34,5 +36,6 @@ public record JobConfig(
     rules = rules == null ? RulesConfig.DEFAULTS : rules;
     scoring = scoring == null ? ScoringConfig.DEFAULTS : scoring;
     spark = spark == null ? SparkConfig.DEFAULTS : spark;
+    survivorship = survivorship == null ? SurvivorshipConfig.DEFAULTS : survivorship;
   }
 }

@@ -370,7 +370,7 @@ public final class SyntheticExports {
         written = email.substring(0, at) + "+news" + email.substring(at);
       }
     }
-    String status = rnd.nextInt(10) < 7 ? "subscribed" : rnd.nextBoolean() ? "unsubscribed" : "bounced";
+    String status = rnd.nextInt(10) < 7 ? "subscribed" : rnd.nextBoolean() ? "unsubscribed" : "cleaned";
     Instant subscribed = start.minus(rnd.nextInt(100), ChronoUnit.DAYS);
     String opened = rnd.nextInt(3) == 0 ? "" : time(rnd, start.plus(rnd.nextInt(60), ChronoUnit.DAYS), true);
     Csv.row(run.email, id, written, status, first, rnd.nextBoolean() ? last : "",

@@ -256,7 +256,7 @@ public final class NightlyRun {
       ids = new StableIds.Result(ids.records(), overlap, clusters);
       Dataset<Row> stable = persist(ids.records());
       Dataset<Row> links = persist(ProfileTables.identityLinks(stable, ctx.runId()));
-      Dataset<Row> profiles = persist(ProfileTables.profiles(stable, links, ctx.runId()));
+      Dataset<Row> profiles = persist(ProfileTables.profiles(stable, links, job.survivorship(), ctx.runId()));
       int reversibleDays = job.history().reversibleDays();
       // Profiles new tonight log the source entities they joined (and the scored pairs inside them);
       // profiles that existed log merges and splits of previous profiles.

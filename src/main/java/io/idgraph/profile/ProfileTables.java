@@ -2,6 +2,7 @@ package io.idgraph.profile;
 
 import static org.apache.spark.sql.functions.*;
 
+import io.idgraph.config.SurvivorshipConfig;
 import io.idgraph.normalize.IdType;
 import io.idgraph.schema.Cols;
 import io.idgraph.scoring.ScoredLinks;
@@ -18,18 +19,21 @@ import org.apache.spark.sql.Row;
  * Builds the profile-level output tables from records that carry their profile id. Pure functions; the
  * column sets match {@link io.idgraph.sink.OutputTables}.
  *
- * <p>Survivorship (for now): each trait takes the most recent non-empty value among the profile's
- * records; records without a time count as oldest; ties go to the greater value so the choice is
- * deterministic. State: {@code known} when the profile holds an identifier that names a person (email,
- * phone, user id, external id), {@code anonymous} when it holds only anonymous ids, device ids or push
+ * <p>Survivorship: each trait takes the value its configured strategy picks among the profile's
+ * non-empty values (default most recent), and {@code trait_sources} says which record it came from;
+ * see {@link Survivorship}. State: {@code known} when the profile holds an identifier that names a
+ * person (email, phone, user id, external id), {@code anonymous} when it holds only anonymous ids, device ids or push
  * endpoints, {@code unified} when it holds both (a known person with anonymous history).
  */
 public final class ProfileTables {
+  /** Profile traits, in column order; email_consent comes from the email tool's subscriber status. */
   public static final List<String> TRAITS =
-      List.of(Cols.FIRST_NAME, Cols.LAST_NAME, Cols.COMPANY, Cols.CITY, Cols.COUNTRY);
+      List.of(
+          Cols.FIRST_NAME, Cols.LAST_NAME, Cols.COMPANY, Cols.CITY, Cols.COUNTRY, Cols.EMAIL_CONSENT);
 
   private static final String ID = Cols.INTERNAL_PREFIX + "id";
   private static final String PID = Cols.INTERNAL_PREFIX + "profile_id";
+  private static final String TPID = Cols.INTERNAL_PREFIX + "trait_profile_id";
 
   private ProfileTables() {}
 
@@ -101,23 +105,22 @@ public final class ProfileTables {
         .withColumn(Cols.RUN_ID, lit(runId));
   }
 
-  /** One row per profile: state, identifier counts by type, surviving traits, span, sources. */
-  public static Dataset<Row> profiles(Dataset<Row> records, Dataset<Row> links, String runId) {
-    Column[] aggs = new Column[TRAITS.size() + 4];
-    for (int i = 0; i < TRAITS.size(); i++) {
-      String trait = TRAITS.get(i);
-      Column value = col(Cols.TRAITS).getItem(trait);
-      aggs[i] =
-          max(when(value.isNotNull(), struct(col(Cols.EVENT_TIME).as("t"), value.as("v"))))
-              .getField("v")
-              .as(trait);
-    }
-    aggs[TRAITS.size()] = min(Cols.EVENT_TIME).as(Cols.FIRST_SEEN);
-    aggs[TRAITS.size() + 1] = max(Cols.EVENT_TIME).as(Cols.LAST_SEEN);
-    aggs[TRAITS.size() + 2] = array_sort(collect_set(Cols.SOURCE)).as(Cols.SOURCES);
-    aggs[TRAITS.size() + 3] = count(lit(1)).as(Cols.RECORD_COUNT);
+  /**
+   * One row per profile: state, identifier counts by type, surviving traits (by {@code survivorship})
+   * with their trait_sources, span, sources.
+   */
+  public static Dataset<Row> profiles(
+      Dataset<Row> records, Dataset<Row> links, SurvivorshipConfig survivorship, String runId) {
     Dataset<Row> fromRecords =
-        records.groupBy(Cols.PROFILE_ID).agg(aggs[0], java.util.Arrays.copyOfRange(aggs, 1, aggs.length));
+        records
+            .groupBy(Cols.PROFILE_ID)
+            .agg(
+                min(Cols.EVENT_TIME).as(Cols.FIRST_SEEN),
+                max(Cols.EVENT_TIME).as(Cols.LAST_SEEN),
+                array_sort(collect_set(Cols.SOURCE)).as(Cols.SOURCES),
+                count(lit(1)).as(Cols.RECORD_COUNT));
+    Dataset<Row> traits =
+        Survivorship.survivingTraits(records, survivorship).withColumnRenamed(Cols.PROFILE_ID, TPID);
 
     Column known = col(Cols.ID_TYPE).isin(IdType.EMAIL, IdType.PHONE, IdType.USER_ID)
         .or(col(Cols.ID_TYPE).startsWith(IdType.EXTERNAL_ID_PREFIX));
@@ -138,7 +141,7 @@ public final class ProfileTables {
         when(col("_known").and(col("_anonymous")), lit("unified"))
             .when(col("_known"), lit("known"))
             .otherwise(lit("anonymous"));
-    Column[] out = new Column[TRAITS.size() + 8];
+    Column[] out = new Column[TRAITS.size() + 9];
     out[0] = col(Cols.PROFILE_ID);
     out[1] = state.as(Cols.STATE);
     out[2] =
@@ -148,13 +151,17 @@ public final class ProfileTables {
       out[3 + i] = col(TRAITS.get(i));
     }
     int k = 3 + TRAITS.size();
-    out[k] = col(Cols.FIRST_SEEN);
-    out[k + 1] = col(Cols.LAST_SEEN);
-    out[k + 2] = col(Cols.SOURCES);
-    out[k + 3] = col(Cols.RECORD_COUNT);
-    out[k + 4] = lit(runId).as(Cols.RUN_ID);
+    out[k] =
+        coalesce(col(Cols.TRAIT_SOURCES), map().cast(Survivorship.TRAIT_SOURCES_TYPE))
+            .as(Cols.TRAIT_SOURCES);
+    out[k + 1] = col(Cols.FIRST_SEEN);
+    out[k + 2] = col(Cols.LAST_SEEN);
+    out[k + 3] = col(Cols.SOURCES);
+    out[k + 4] = col(Cols.RECORD_COUNT);
+    out[k + 5] = lit(runId).as(Cols.RUN_ID);
     return fromRecords
         .join(byType, col(Cols.PROFILE_ID).equalTo(col(PID)), "left")
+        .join(traits, col(Cols.PROFILE_ID).equalTo(col(TPID)), "left")
         .withColumn("_known", coalesce(col("_known"), lit(false)))
         .withColumn("_anonymous", coalesce(col("_anonymous"), lit(false)))
         .select(out);

@@ -94,4 +94,11 @@ public final class Cols {
   public static final String COMPANY = "company";
   public static final String CITY = "city";
   public static final String COUNTRY = "country";
+  /** Email-tool subscription status as consent: subscribed, unsubscribed or cleaned. */
+  public static final String EMAIL_CONSENT = "email_consent";
+
+  // profiles.trait_sources: trait name to the record its value came from
+  public static final String TRAIT_SOURCES = "trait_sources";
+  public static final String OBSERVED_AT = "observed_at";
+  public static final String STRATEGY = "strategy";
 }

@@ -35,6 +35,9 @@ class ConfigLoaderTest {
     assertThat(config.job().history().reversibleDays()).isEqualTo(30);
     assertThat(config.job().graph().links("external_id:crm")).isTrue();
     assertThat(config.job().graph().links("fingerprint")).isFalse();
+    assertThat(config.job().survivorship().strategyFor("first_name")).isEqualTo("most_recent");
+    assertThat(config.job().survivorship().sourcePriority())
+        .containsExactly("crm", "support", "email", "web");
   }
 
   @Test
@@ -176,6 +179,59 @@ class ConfigLoaderTest {
     assertThatThrownBy(
             () -> load(source + "scoring:\n  model: {prior: 0.1, m: {" + levels + ", distance: [1.0]}, u: {" + levels + "}}\n"))
         .hasMessageContaining("scoring.model.m.distance");
+  }
+
+  @Test
+  void survivorshipDefaultsToMostRecentAndIsReadPerTrait() throws IOException {
+    String sources =
+        "sources:\n  - {name: crm, type: crm, path: a}\n  - {name: esp, type: email, path: b}\n";
+    SurvivorshipConfig defaults = load(sources).job().survivorship();
+    assertThat(defaults.strategyFor("first_name")).isEqualTo(SurvivorshipConfig.MOST_RECENT);
+    assertThat(defaults.sourcePriority()).isEmpty();
+    SurvivorshipConfig s =
+        load(sources
+                + "survivorship:\n  default: most_frequent\n  source_priority: [crm, esp]\n"
+                + "  traits: {first_name: source_priority, email_consent: most_recent}\n")
+            .job()
+            .survivorship();
+    assertThat(s.strategyFor("first_name")).isEqualTo(SurvivorshipConfig.SOURCE_PRIORITY);
+    assertThat(s.strategyFor("email_consent")).isEqualTo(SurvivorshipConfig.MOST_RECENT);
+    assertThat(s.strategyFor("city")).isEqualTo(SurvivorshipConfig.MOST_FREQUENT);
+    assertThat(s.sourcePriority()).containsExactly("crm", "esp");
+  }
+
+  @Test
+  void survivorshipStrategiesTraitsAndSourcesAreChecked() {
+    String sources =
+        "sources:\n  - {name: crm, type: crm, path: a}\n  - {name: esp, type: email, path: b}\n";
+    assertThatThrownBy(() -> load(sources + "survivorship: {default: newest}\n"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("job.yaml")
+        .hasMessageContaining("survivorship.default")
+        .hasMessageContaining("'newest'");
+    assertThatThrownBy(() -> load(sources + "survivorship: {traits: {city: longest}}\n"))
+        .hasMessageContaining("survivorship.traits.city")
+        .hasMessageContaining("'longest'");
+    assertThatThrownBy(() -> load(sources + "survivorship: {traits: {shoe_size: most_recent}}\n"))
+        .hasMessageContaining("survivorship.traits.shoe_size")
+        .hasMessageContaining("not a profile trait");
+    assertThatThrownBy(
+            () ->
+                load(sources
+                    + "survivorship: {source_priority: [crm, email], traits: {city: source_priority}}\n"))
+        .hasMessageContaining("job.yaml")
+        .hasMessageContaining("survivorship.source_priority")
+        .hasMessageContaining("'email' is not a source name")
+        .hasMessageContaining("[crm, esp]");
+    assertThatThrownBy(() -> load(sources + "survivorship: {source_priority: [crm, crm]}\n"))
+        .hasMessageContaining("survivorship.source_priority")
+        .hasMessageContaining("twice");
+    assertThatThrownBy(() -> load(sources + "survivorship: {default: source_priority}\n"))
+        .hasMessageContaining("survivorship.source_priority")
+        .hasMessageContaining("must list source names");
+    assertThatThrownBy(() -> load(sources + "survivorship: {priority: [crm]}\n"))
+        .hasMessageContaining("survivorship.priority")
+        .hasMessageContaining("default, source_priority, traits");
   }
 
   @Test

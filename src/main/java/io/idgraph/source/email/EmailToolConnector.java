@@ -15,8 +15,11 @@ import org.apache.spark.sql.Column;
 /**
  * Email-tool audience export: subscriber_id, email, status, first_name, last_name, subscribed_at,
  * last_opened_at. The subscriber id becomes {@code external_id:<source name>}; the record's time is
- * the last open, else the subscription time. Unsubscribed and bounced subscribers are still the same
- * person, so status is kept as an attribute, not a filter.
+ * the last open, else the subscription time. Unsubscribed and cleaned subscribers are still the same
+ * person, so status is kept as an attribute (lower-cased), not a filter. A status of subscribed,
+ * unsubscribed or cleaned (hard-bounced, removed by the tool) is also the trait {@code email_consent},
+ * so consent survives into the profile with its source and time like any other trait; other statuses
+ * (pending, archived, ...) say nothing about consent and give no trait.
  */
 public final class EmailToolConnector extends CsvExportConnector {
   private static final List<String> COLUMNS =
@@ -28,6 +31,10 @@ public final class EmailToolConnector extends CsvExportConnector {
           "last_name",
           "subscribed_at",
           "last_opened_at");
+
+  /** Statuses that state consent (Mailchimp's names); the value becomes trait email_consent. */
+  public static final List<String> CONSENT_STATUSES =
+      List.of("subscribed", "unsubscribed", "cleaned");
 
   @Override
   public String type() {
@@ -50,6 +57,8 @@ public final class EmailToolConnector extends CsvExportConnector {
     Map<String, Column> traits = new LinkedHashMap<>();
     traits.put(Cols.FIRST_NAME, col("first_name"));
     traits.put(Cols.LAST_NAME, col("last_name"));
+    Column status = lower(trim(col("status")));
+    traits.put(Cols.EMAIL_CONSENT, when(status.isin(CONSENT_STATUSES.toArray()), status));
     return new Column[] {
       blankToNull(col("subscriber_id")).as(Cols.RECORD_ID),
       coalesce(blankToNull(col("last_opened_at")), blankToNull(col("subscribed_at")))
@@ -58,7 +67,7 @@ public final class EmailToolConnector extends CsvExportConnector {
           .as(Cols.RAW_IDS),
       stringMap(traits).as(Cols.TRAITS),
       rawSignals().as(Cols.RAW_SIGNALS),
-      stringMap(Map.of("status", lower(col("status")))).as(Cols.ATTRIBUTES),
+      stringMap(Map.of("status", status)).as(Cols.ATTRIBUTES),
       lit(subscriberType).as(Cols.ENTITY_TYPE)
     };
   }

@@ -51,6 +51,37 @@ class EmailToolConnectorTest {
   }
 
   @Test
+  void consentStatusesBecomeTheEmailConsentTrait(SparkSession spark) {
+    Path file =
+        Fixtures.write(
+            dir,
+            "consent.csv",
+            HEADER,
+            "S1,a@x.com,Unsubscribed,Ann,,2026-01-01,",
+            "S2,b@x.com, subscribed ,,,2026-01-01,",
+            "S3,c@x.com,cleaned,,,2026-01-01,",
+            "S4,d@x.com,pending,Dan,,2026-01-01,",
+            "S5,e@x.com,,,,2026-01-01,");
+    Map<String, Row> rows = byRecordId(read(spark, file));
+    Map<String, String> consent = new java.util.HashMap<>();
+    rows.forEach(
+        (id, r) ->
+            consent.put(
+                id, r.<String, String>getJavaMap(r.fieldIndex(Cols.TRAITS)).get(Cols.EMAIL_CONSENT)));
+    assertThat(consent)
+        .containsEntry("S1", "unsubscribed")
+        .containsEntry("S2", "subscribed")
+        .containsEntry("S3", "cleaned")
+        .containsEntry("S4", null)
+        .containsEntry("S5", null);
+    Row pending = rows.get("S4");
+    assertThat(pending.<String, String>getJavaMap(pending.fieldIndex(Cols.TRAITS)))
+        .containsOnlyKeys(Cols.FIRST_NAME);
+    assertThat(pending.<String, String>getJavaMap(pending.fieldIndex(Cols.ATTRIBUTES)))
+        .containsEntry("status", "pending");
+  }
+
+  @Test
   void emptyMissingAndWrongShape(SparkSession spark) {
     assertThat(read(spark, Fixtures.write(dir, "h.csv", HEADER)).records().count()).isZero();
     assertThatThrownBy(() -> read(spark, dir.resolve("nope.csv")))
