@@ -3,6 +3,7 @@ package io.idgraph.cli;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import io.idgraph.config.BadInputException;
 import io.idgraph.config.HashKeys;
+import io.idgraph.config.HashKeys.HashKey;
 import io.idgraph.config.LoadedConfig;
 import io.idgraph.config.SourceConfig;
 import io.idgraph.normalize.EmailOptions;
@@ -10,6 +11,7 @@ import io.idgraph.normalize.IdType;
 import io.idgraph.normalize.IdentifierHasher;
 import io.idgraph.normalize.IdentifierNormalizer;
 import io.idgraph.ops.BlockTarget;
+import io.idgraph.ops.ManualOperation;
 import io.idgraph.ops.ManualOperations;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -98,15 +100,34 @@ public final class BlockCommand implements Callable<Integer> {
         spec.commandLine().getOut(),
         options,
         ManualOperations.BLOCK,
-        (requests, audit) -> requests.block(type, hash, audit));
+        (requests, audit) -> {
+          ManualOperation op = requests.block(type, hash, audit);
+          if (!requests.seen(op.idType(), op.idHash())) {
+            spec.commandLine()
+                .getErr()
+                .println(
+                    "idgraph: note: the last run saw no such "
+                        + op.idType()
+                        + " (identity_links); recorded anyway, in case it appears later. If it"
+                        + " should be there, check that "
+                        + HashKeys.ENV_VAR
+                        + " or hashing.key_file is the nightly job's.");
+          }
+          return op;
+        });
   }
 
   private BlockTarget hashValue(LoadedConfig loaded) {
     IdentifierNormalizer normalizer =
         new IdentifierNormalizer(
             new EmailOptions(loaded.job().normalize().emailStripPlusTag()));
-    IdentifierHasher hasher =
-        new IdentifierHasher(HashKeys.resolve(loaded, System.getenv()).bytes());
+    HashKey key = HashKeys.resolve(loaded, System.getenv());
+    if (key.demo()) {
+      spec.commandLine()
+          .getErr()
+          .println("idgraph: warning: hashing with the public demo key from " + key.origin());
+    }
+    IdentifierHasher hasher = new IdentifierHasher(key.bytes());
     if (identifier.email != null) {
       return BlockTarget.ofValue(IdType.EMAIL, identifier.email, null, normalizer, hasher);
     }

@@ -71,7 +71,10 @@ public final class ReviewCommand implements Callable<Integer> {
                 SparkSessions.getOrCreate("idgraph review", Map.of()), outputRoot, Instant.now())
             .pending(LIST_LIMIT);
     if (pending.isEmpty()) {
-      out.println("No pending candidates in " + outputRoot + "/" + OutputTables.MERGE_CANDIDATES + ".");
+      out.println(
+          "No pending candidates in "
+              + new org.apache.hadoop.fs.Path(outputRoot, OutputTables.MERGE_CANDIDATES)
+              + ".");
     } else {
       out.println("candidate_id\tprobability\tprofile_a\tprofile_b");
       for (Row r : pending) {

@@ -100,14 +100,20 @@ public final class ManualOperations {
       return spark.createDataFrame(List.of(), SCHEMA);
     }
     Dataset<Row> table = spark.read().format("delta").load(path);
+    requireColumns(table, path, SCHEMA.fieldNames());
+    return table.select(Arrays.stream(SCHEMA.fieldNames()).map(c -> col(c)).toArray(Column[]::new));
+  }
+
+  /** A table written by an older or foreign job may lack a column: one line naming it. */
+  static void requireColumns(Dataset<Row> table, String path, String... columns) {
     List<String> present = Arrays.asList(table.columns());
-    for (String name : SCHEMA.fieldNames()) {
-      if (!present.contains(name)) {
+    for (String c : columns) {
+      if (!present.contains(c)) {
         throw new BadInputException(
-            "Table " + path + ": column '" + name + "' missing (columns: " + String.join(", ", present) + ")");
+            "Table " + path + ": column '" + c + "' missing (columns: " + String.join(", ", present)
+                + ")");
       }
     }
-    return table.select(Arrays.stream(SCHEMA.fieldNames()).map(c -> col(c)).toArray(Column[]::new));
   }
 
   /**

@@ -10,7 +10,6 @@ import io.idgraph.sink.OutputTables;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -259,6 +258,16 @@ public final class OperationRequests {
     return out;
   }
 
+  /**
+   * Whether the last run saw the identifier. An unseen one may be blocked ahead of time, but it may
+   * also be a value hashed with another key than the run's, which the command warns about.
+   */
+  public boolean seen(String idType, String idHash) {
+    return !required(OutputTables.IDENTITY_LINKS, Cols.ID_TYPE, Cols.ID_HASH)
+        .where(col(Cols.ID_TYPE).equalTo(idType).and(col(Cols.ID_HASH).equalTo(idHash)))
+        .isEmpty();
+  }
+
   private String typeOf(String idHash) {
     List<String> types =
         required(OutputTables.IDENTITY_LINKS, Cols.ID_TYPE, Cols.ID_HASH)
@@ -319,7 +328,13 @@ public final class OperationRequests {
         .orElseThrow(
             () ->
                 new BadInputException(
-                    "No " + table + " Delta table at " + path(table) + " (has the nightly job run?)"));
+                    "No "
+                        + table
+                        + " Delta table at "
+                        + path(table)
+                        + (table.equals(OutputTables.MERGE_CANDIDATES)
+                            ? " (the nightly job writes it when scoring is enabled)"
+                            : " (has the nightly job run?)")));
   }
 
   private Optional<Dataset<Row>> optional(String table, String... columns) {
@@ -328,14 +343,7 @@ public final class OperationRequests {
       return Optional.empty();
     }
     Dataset<Row> rows = spark.read().format("delta").load(path);
-    List<String> present = Arrays.asList(rows.columns());
-    for (String c : columns) {
-      if (!present.contains(c)) {
-        throw new BadInputException(
-            "Table " + path + ": column '" + c + "' missing (columns: " + String.join(", ", present)
-                + ")");
-      }
-    }
+    ManualOperations.requireColumns(rows, path, columns);
     return Optional.of(rows);
   }
 
