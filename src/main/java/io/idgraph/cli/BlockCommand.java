@@ -35,7 +35,9 @@ import picocli.CommandLine.Spec;
         "Record that an identifier never links records (like rules.do_not_link), from the next"
             + " nightly run on. Give exactly one of --email, --phone, --user-id, --id-hash.")
 public final class BlockCommand implements Callable<Integer> {
-  /** Region for national phone numbers when neither --region nor any source's default_region is set. */
+  /**
+   * Region for national phone numbers when neither --region nor any source's default_region is set.
+   */
   static final String FALLBACK_REGION = "US";
 
   @Spec CommandSpec spec;
@@ -119,8 +121,7 @@ public final class BlockCommand implements Callable<Integer> {
 
   private BlockTarget hashValue(LoadedConfig loaded) {
     IdentifierNormalizer normalizer =
-        new IdentifierNormalizer(
-            new EmailOptions(loaded.job().normalize().emailStripPlusTag()));
+        new IdentifierNormalizer(new EmailOptions(loaded.job().normalize().emailStripPlusTag()));
     HashKey key = HashKeys.resolve(loaded, System.getenv());
     if (key.demo()) {
       spec.commandLine()
@@ -132,7 +133,8 @@ public final class BlockCommand implements Callable<Integer> {
       return BlockTarget.ofValue(IdType.EMAIL, identifier.email, null, normalizer, hasher);
     }
     if (identifier.phone != null) {
-      return BlockTarget.ofValue(IdType.PHONE, identifier.phone, region(loaded), normalizer, hasher);
+      return BlockTarget.ofValue(
+          IdType.PHONE, identifier.phone, region(loaded), normalizer, hasher);
     }
     return BlockTarget.ofValue(IdType.USER_ID, identifier.userId, null, normalizer, hasher);
   }

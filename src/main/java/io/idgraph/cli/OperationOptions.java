@@ -9,20 +9,31 @@ import picocli.CommandLine.Option;
 
 /**
  * Options every manual-operation command shares: where the tables are, the job config, and who asks
- * and why. Actor, reason and config are checked by hand rather than marked required, because
- * {@code review --list} only reads and needs none of them.
+ * and why. Actor, reason and config are checked by hand rather than marked required, because {@code
+ * review --list} only reads and needs none of them.
  */
 final class OperationOptions {
-  @Option(names = "--output", required = true, description = "Folder (or URI) of the nightly job's Delta tables.")
+  @Option(
+      names = "--output",
+      required = true,
+      description = "Folder (or URI) of the nightly job's Delta tables.")
   String output;
 
-  @Option(names = "--config", description = "The nightly job's config (YAML): hashing key, history, normalize options.")
+  @Option(
+      names = "--config",
+      description = "The nightly job's config (YAML): hashing key, history, normalize options.")
   Path config;
 
-  @Option(names = "--actor", paramLabel = "NAME", description = "Who asks for this change (required; kept in manual_operations).")
+  @Option(
+      names = "--actor",
+      paramLabel = "NAME",
+      description = "Who asks for this change (required; kept in manual_operations).")
   String actor;
 
-  @Option(names = "--reason", paramLabel = "TEXT", description = "Why the change is needed (required; kept in manual_operations).")
+  @Option(
+      names = "--reason",
+      paramLabel = "TEXT",
+      description = "Why the change is needed (required; kept in manual_operations).")
   String reason;
 
   private LoadedConfig loaded;
@@ -45,6 +56,8 @@ final class OperationOptions {
   }
 
   String outputRoot() {
-    return output.contains("://") ? output : Path.of(output).toAbsolutePath().normalize().toString();
+    return output.contains("://")
+        ? output
+        : Path.of(output).toAbsolutePath().normalize().toString();
   }
 }

@@ -16,8 +16,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Records one manual operation: checks actor, reason and config before Spark starts, then, holding
- * the output lock (so no nightly run interleaves), checks the request against the tables, appends its
- * row to manual_operations in one commit and prints one confirmation line. The operation itself
+ * the output lock (so no nightly run interleaves), checks the request against the tables, appends
+ * its row to manual_operations in one commit and prints one confirmation line. The operation itself
  * applies at the next nightly run.
  */
 final class OperationRecorder {
@@ -28,6 +28,7 @@ final class OperationRecorder {
       OperationOptions options,
       String operation,
       BiFunction<OperationRequests, Audit, ManualOperation> request) {
+    // Actor, reason and config are checked before Spark starts.
     Audit audit = options.audit();
     options.config();
     String outputRoot = options.outputRoot();

@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "List pending scored pairs (--list), or record a decision on one: --approve merges a"
-            + " pending or refused pair, --reject keeps a pending or merged pair apart, from the next"
-            + " nightly run on.")
+            + " pending or refused pair, --reject keeps a pending or merged pair apart, from the"
+            + " next nightly run on.")
 public final class ReviewCommand implements Callable<Integer> {
   static final int LIST_LIMIT = 50;
 

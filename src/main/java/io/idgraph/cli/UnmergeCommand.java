@@ -8,7 +8,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code idgraph unmerge}: records that a merge of merge_history is undone, applied at the next run. */
+/**
+ * {@code idgraph unmerge}: records that a merge of merge_history is undone, applied at the next
+ * run.
+ */
 @Command(
     name = "unmerge",
     mixinStandardHelpOptions = true,
@@ -35,7 +38,6 @@ public final class UnmergeCommand implements Callable<Integer> {
         options,
         ManualOperations.UNMERGE,
         (requests, audit) ->
-            requests.unmerge(
-                mergeId, options.config().job().history().reversibleDays(), audit));
+            requests.unmerge(mergeId, options.config().job().history().reversibleDays(), audit));
   }
 }

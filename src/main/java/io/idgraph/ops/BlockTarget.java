@@ -10,10 +10,11 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The identifier a {@code block} names, as (type, hash). A raw value is normalized and hashed exactly
- * as the run treats the same value on a record (same normalizer options, same key), so the block
- * matches what the run stores; a value the normalizer rejects is refused here rather than stored as a
- * hash that could never match. Only the hash is kept; the raw value never reaches a table.
+ * The identifier a {@code block} names, as (type, hash). A raw value is normalized and hashed
+ * exactly as the run treats the same value on a record (same normalizer options, same key), so the
+ * block matches what the run stores; a value the normalizer rejects is refused here rather than
+ * stored as a hash that could never match. Only the hash is kept; the raw value never reaches a
+ * table.
  */
 public record BlockTarget(String idType, String idHash) {
   private static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");

@@ -10,8 +10,8 @@ import org.apache.commons.codec.digest.DigestUtils;
 
 /**
  * One row of manual_operations: a standing instruction that every later nightly run applies. Built
- * only through the factories, which fill exactly the fields their operation uses (the others are null
- * or empty, as the table contract in {@link ManualOperations} says).
+ * only through the factories, which fill exactly the fields their operation uses (the others are
+ * null or empty, as the table contract in {@link ManualOperations} says).
  *
  * @param opId "op_" + 16 hex: SHA-256 of operation, arguments, actor and requested_at
  * @param requestedAt when it was recorded, truncated to microseconds (what a Delta timestamp holds)
@@ -109,7 +109,12 @@ public record ManualOperation(
       case ManualOperations.BLOCK:
         return "block of " + idType + " " + idHash.substring(0, 12) + "…";
       default:
-        return operation + " of candidate " + candidateId + " (" + String.join(" + ", profileIds) + ")";
+        return operation
+            + " of candidate "
+            + candidateId
+            + " ("
+            + String.join(" + ", profileIds)
+            + ")";
     }
   }
 }

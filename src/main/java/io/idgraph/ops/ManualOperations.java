@@ -30,8 +30,10 @@ import org.apache.spark.sql.types.StructType;
  * requested_at   timestamp
  * actor          string
  * reason         string
- * profile_ids    array&lt;string&gt;   merge: the two ids; approve/reject: [profile_a, profile_b]; else []
- * anchor_records array&lt;struct&lt;source,record_id&gt;&gt;  one per profile_ids entry, same order; else []
+ * profile_ids    array&lt;string&gt;
+ *                merge: the two ids; approve/reject: [profile_a, profile_b]; else []
+ * anchor_records array&lt;struct&lt;source:string,record_id:string&gt;&gt;
+ *                one per profile_ids entry, in the same order; else []
  * merge_id       string   unmerge; else null
  * id_type        string   block; else null
  * id_hash        string   block; else null
@@ -54,6 +56,7 @@ public final class ManualOperations {
   public static final String ID_TYPE = Cols.ID_TYPE;
   public static final String ID_HASH = Cols.ID_HASH;
   public static final String CANDIDATE_ID = Cols.CANDIDATE_ID;
+
   /** Fields of an anchor_records element. */
   public static final String SOURCE = Cols.SOURCE;
 
@@ -91,8 +94,8 @@ public final class ManualOperations {
   }
 
   /**
-   * Every recorded operation, with exactly the columns of {@link #schema()} in that order; empty (with
-   * the schema) when no operation was ever recorded. A table missing a column is a bad input.
+   * Every recorded operation, with exactly the columns of {@link #schema()} in that order; empty
+   * (with the schema) when no operation was ever recorded. A table missing a column is a bad input.
    */
   public static Dataset<Row> read(SparkSession spark, String outputRoot) {
     String path = path(outputRoot);
@@ -110,15 +113,20 @@ public final class ManualOperations {
     for (String c : columns) {
       if (!present.contains(c)) {
         throw new BadInputException(
-            "Table " + path + ": column '" + c + "' missing (columns: " + String.join(", ", present)
+            "Table "
+                + path
+                + ": column '"
+                + c
+                + "' missing (columns: "
+                + String.join(", ", present)
                 + ")");
       }
     }
   }
 
   /**
-   * Appends one operation in one Delta commit (the first one creates the table), stamped with the op id
-   * as userMetadata. The caller holds the output lock, so no nightly run interleaves.
+   * Appends one operation in one Delta commit (the first one creates the table), stamped with the
+   * op id as userMetadata. The caller holds the output lock, so no nightly run interleaves.
    */
   public static void append(SparkSession spark, String outputRoot, ManualOperation op) {
     spark

@@ -24,9 +24,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Checks a requested manual operation against the output of the last nightly run and the operations
  * already recorded, and builds its manual_operations row. A request that cannot be carried out (a
- * profile that does not exist, a merge whose undo window closed, a duplicate) is refused with one line
- * saying why ({@link BadInputException}, exit 2), before anything is written. Reads only: the caller
- * holds the output lock and appends the row ({@link ManualOperations#append}).
+ * profile that does not exist, a merge whose undo window closed, a duplicate) is refused with one
+ * line saying why ({@link BadInputException}, exit 2), before anything is written. Reads only: the
+ * caller holds the output lock and appends the row ({@link ManualOperations#append}).
  *
  * <p>"Now" is given to the constructor, so the undo window can be tested without waiting for it.
  */
@@ -39,6 +39,7 @@ public final class OperationRequests {
 
   private static final String MERGED_AT = "merged_at";
   private static final String REVERSIBLE_UNTIL = "reversible_until";
+
   /** Review decisions allowed per candidate status. */
   private static final Map<String, Set<String>> ALLOWED_STATUS =
       Map.of(
@@ -66,8 +67,12 @@ public final class OperationRequests {
     List<String> ids = List.of(profileA, profileB);
     Dataset<Row> profiles = required(OutputTables.PROFILES, Cols.PROFILE_ID);
     Set<String> present =
-        profiles.where(col(Cols.PROFILE_ID).isin(profileA, profileB)).select(Cols.PROFILE_ID)
-            .distinct().collectAsList().stream()
+        profiles
+            .where(col(Cols.PROFILE_ID).isin(profileA, profileB))
+            .select(Cols.PROFILE_ID)
+            .distinct()
+            .collectAsList()
+            .stream()
             .map(r -> r.getString(0))
             .collect(Collectors.toSet());
     List<String> missing = ids.stream().filter(id -> !present.contains(id)).toList();
@@ -83,15 +88,16 @@ public final class OperationRequests {
   }
 
   /**
-   * Undo a merge of merge_history: only within its undo window, only when the run kept a snapshot of
-   * the merged profiles' membership, and only once.
+   * Undo a merge of merge_history: only within its undo window, only when the run kept a snapshot
+   * of the merged profiles' membership, and only once.
    */
   public ManualOperation unmerge(String mergeId, int reversibleDays, Audit audit) {
     Dataset<Row> history =
-        required(OutputTables.MERGE_HISTORY, "merge_id", MERGED_AT, REVERSIBLE_UNTIL);
+        required(
+            OutputTables.MERGE_HISTORY, ManualOperations.MERGE_ID, MERGED_AT, REVERSIBLE_UNTIL);
     List<Row> merge =
         history
-            .where(col("merge_id").equalTo(mergeId))
+            .where(col(ManualOperations.MERGE_ID).equalTo(mergeId))
             .select(MERGED_AT, REVERSIBLE_UNTIL)
             .limit(1)
             .collectAsList();
@@ -99,8 +105,12 @@ public final class OperationRequests {
       throw refused("no merge " + mergeId + " in " + path(OutputTables.MERGE_HISTORY));
     }
     Optional<Row> earlier =
-        latest(recorded().where(col(ManualOperations.OPERATION).equalTo(ManualOperations.UNMERGE)
-            .and(col(ManualOperations.MERGE_ID).equalTo(mergeId))));
+        latest(
+            recorded()
+                .where(
+                    col(ManualOperations.OPERATION)
+                        .equalTo(ManualOperations.UNMERGE)
+                        .and(col(ManualOperations.MERGE_ID).equalTo(mergeId))));
     if (earlier.isPresent()) {
       throw refused("an unmerge of " + mergeId + " is already recorded" + byWhom(earlier.get()));
     }
@@ -119,8 +129,8 @@ public final class OperationRequests {
               + ")");
     }
     boolean snapshot =
-        optional(MERGE_SNAPSHOTS, "merge_id")
-            .map(s -> !s.where(col("merge_id").equalTo(mergeId)).isEmpty())
+        optional(MERGE_SNAPSHOTS, ManualOperations.MERGE_ID)
+            .map(s -> !s.where(col(ManualOperations.MERGE_ID).equalTo(mergeId)).isEmpty())
             .orElse(false);
     if (!snapshot) {
       throw refused(
@@ -135,15 +145,19 @@ public final class OperationRequests {
   }
 
   /**
-   * Block an identifier from linking. {@code idType} null: looked up by hash in identity_links, where
-   * it must appear under exactly one type.
+   * Block an identifier from linking. {@code idType} null: looked up by hash in identity_links,
+   * where it must appear under exactly one type.
    */
   public ManualOperation block(String idType, String idHash, Audit audit) {
     String type = idType != null ? idType : typeOf(idHash);
     Optional<Row> earlier =
-        latest(recorded().where(col(ManualOperations.OPERATION).equalTo(ManualOperations.BLOCK)
-            .and(col(ManualOperations.ID_TYPE).equalTo(type))
-            .and(col(ManualOperations.ID_HASH).equalTo(idHash))));
+        latest(
+            recorded()
+                .where(
+                    col(ManualOperations.OPERATION)
+                        .equalTo(ManualOperations.BLOCK)
+                        .and(col(ManualOperations.ID_TYPE).equalTo(type))
+                        .and(col(ManualOperations.ID_HASH).equalTo(idHash))));
     if (earlier.isPresent()) {
       throw refused(
           "a block of "
@@ -159,8 +173,8 @@ public final class OperationRequests {
   /**
    * Approve or reject a scored pair of merge_candidates. Approve is for pending and refused pairs,
    * reject for pending and merged ones; each side is anchored by the smallest record of its
-   * deterministic profile. The same decision twice in a row on one candidate is refused; changing an
-   * earlier decision is allowed (the later one is the standing one).
+   * deterministic profile. The same decision twice in a row on one candidate is refused; changing
+   * an earlier decision is allowed (the later one is the standing one).
    */
   public ManualOperation review(String decision, String candidateId, Audit audit) {
     Set<String> allowed = ALLOWED_STATUS.get(decision);
@@ -238,7 +252,8 @@ public final class OperationRequests {
         .forEach(
             r -> {
               Row first = r.getStruct(1);
-              smallest.put(r.getString(0), new AnchorRecord(first.getString(0), first.getString(1)));
+              smallest.put(
+                  r.getString(0), new AnchorRecord(first.getString(0), first.getString(1)));
             });
     List<AnchorRecord> out = new ArrayList<>();
     for (String id : profileIds) {
@@ -289,7 +304,10 @@ public final class OperationRequests {
     }
     if (types.size() > 1) {
       throw refused(
-          "hash " + idHash + " appears under several types (" + String.join(", ", types)
+          "hash "
+              + idHash
+              + " appears under several types ("
+              + String.join(", ", types)
               + "); choose one with --id-type");
     }
     return types.get(0);

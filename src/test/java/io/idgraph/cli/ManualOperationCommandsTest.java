@@ -127,10 +127,16 @@ class ManualOperationCommandsTest {
     int code =
         idgraph(
             "merge",
-            "--profile-id", "P1", "--profile-id", "P2",
-            "--config", config.toString(),
-            "--actor", " ",
-            "--reason", "ticket 42");
+            "--profile-id",
+            "P1",
+            "--profile-id",
+            "P2",
+            "--config",
+            config.toString(),
+            "--actor",
+            " ",
+            "--reason",
+            "ticket 42");
     assertRefused(code, "--actor is required");
   }
 
@@ -162,7 +168,8 @@ class ManualOperationCommandsTest {
     Row row = onlyRow(before);
     IdentifierHasher hasher =
         new IdentifierHasher(
-            HashKeys.resolve(new ConfigLoader(System.getenv()).load(config), System.getenv()).bytes());
+            HashKeys.resolve(new ConfigLoader(System.getenv()).load(config), System.getenv())
+                .bytes());
     assertThat((String) row.getAs("operation")).isEqualTo("block");
     assertThat((String) row.getAs("id_type")).isEqualTo("email");
     assertThat((String) row.getAs("id_hash")).isEqualTo(hasher.hash("email", "ann@acme.io"));
@@ -176,7 +183,8 @@ class ManualOperationCommandsTest {
   @Test
   void blockByHashTakesTheTypeFromIdentityLinks() {
     Instant before = Instant.now();
-    assertThat(idgraph("block", audited("--id-hash", OpsFixture.EMAIL_HASH.toUpperCase()))).isZero();
+    assertThat(idgraph("block", audited("--id-hash", OpsFixture.EMAIL_HASH.toUpperCase())))
+        .isZero();
     Row row = onlyRow(before);
     assertThat((String) row.getAs("id_type")).isEqualTo("email");
     assertThat((String) row.getAs("id_hash")).isEqualTo(OpsFixture.EMAIL_HASH);
@@ -188,7 +196,8 @@ class ManualOperationCommandsTest {
     assertThat(idgraph("block", audited("--phone", "(650) 253-0000"))).isZero();
     IdentifierHasher hasher =
         new IdentifierHasher(
-            HashKeys.resolve(new ConfigLoader(System.getenv()).load(config), System.getenv()).bytes());
+            HashKeys.resolve(new ConfigLoader(System.getenv()).load(config), System.getenv())
+                .bytes());
     assertThat((String) recorded().get(0).getAs("id_hash"))
         .isEqualTo(hasher.hash("phone", "+16502530000"));
   }
@@ -221,7 +230,8 @@ class ManualOperationCommandsTest {
   @Test
   void rejectRefusesTheWrongStatus() {
     assertRefused(
-        idgraph("review", audited("--reject", "cand_refused")), "candidate cand_refused is refused");
+        idgraph("review", audited("--reject", "cand_refused")),
+        "candidate cand_refused is refused");
   }
 
   @Test

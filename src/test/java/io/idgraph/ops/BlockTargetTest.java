@@ -10,11 +10,14 @@ import io.idgraph.normalize.IdentifierNormalizer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** A blocked value is hashed as the run hashes the same value on a record; bad values are refused. */
+/**
+ * A blocked value is hashed as the run hashes the same value on a record; bad values are refused.
+ */
 class BlockTargetTest {
   private static final IdentifierHasher HASHER =
       new IdentifierHasher("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
-  private static final IdentifierNormalizer NORMALIZER = new IdentifierNormalizer(EmailOptions.DEFAULTS);
+  private static final IdentifierNormalizer NORMALIZER =
+      new IdentifierNormalizer(EmailOptions.DEFAULTS);
 
   @Test
   void emailIsNormalizedThenHashed() {
@@ -22,7 +25,11 @@ class BlockTargetTest {
     assertThat(t).isEqualTo(new BlockTarget("email", HASHER.hash("email", "ann@acme.io")));
     BlockTarget keepTag =
         BlockTarget.ofValue(
-            "email", "ann+news@acme.io", null, new IdentifierNormalizer(new EmailOptions(false)), HASHER);
+            "email",
+            "ann+news@acme.io",
+            null,
+            new IdentifierNormalizer(new EmailOptions(false)),
+            HASHER);
     assertThat(keepTag.idHash()).isEqualTo(HASHER.hash("email", "ann+news@acme.io"));
   }
 
@@ -33,7 +40,8 @@ class BlockTargetTest {
     BlockTarget gb = BlockTarget.ofValue("phone", "020 7946 0000", "GB", NORMALIZER, HASHER);
     assertThat(gb.idHash()).isEqualTo(HASHER.hash("phone", "+442079460000"));
     // A London number is not a number in the US: refused, never guessed.
-    assertThatThrownBy(() -> BlockTarget.ofValue("phone", "020 7946 0000", "US", NORMALIZER, HASHER))
+    assertThatThrownBy(
+            () -> BlockTarget.ofValue("phone", "020 7946 0000", "US", NORMALIZER, HASHER))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("INVALID_PHONE")
         .hasMessageContaining("region US");
@@ -50,7 +58,8 @@ class BlockTargetTest {
     assertThatThrownBy(() -> BlockTarget.ofValue("email", "ann-at-acme", null, NORMALIZER, HASHER))
         .isInstanceOf(BadInputException.class)
         .hasMessage(
-            "Cannot block email 'ann-at-acme': INVALID_EMAIL (not an email address); nothing recorded");
+            "Cannot block email 'ann-at-acme': INVALID_EMAIL (not an email address); nothing"
+                + " recorded");
     assertThatThrownBy(() -> BlockTarget.ofValue("user_id", "  ", null, NORMALIZER, HASHER))
         .hasMessageContaining("Cannot block an empty user_id");
   }

@@ -17,7 +17,9 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The manual_operations table contract: schema, reading an absent table, one commit per operation. */
+/**
+ * The manual_operations table contract: schema, reading an absent table, one commit per operation.
+ */
 @SparkTest
 class ManualOperationsTest {
   private static final Instant AT = Instant.parse("2024-05-02T08:30:00.123456789Z");
@@ -62,11 +64,11 @@ class ManualOperationsTest {
             AUDIT,
             AT);
     ManualOperations.append(spark, out, merge);
-    ManualOperation block = ManualOperation.block("email", "ab".repeat(32), AUDIT, AT.plusSeconds(5));
+    ManualOperation block =
+        ManualOperation.block("email", "ab".repeat(32), AUDIT, AT.plusSeconds(5));
     ManualOperations.append(spark, out, block);
 
-    List<Row> rows =
-        ManualOperations.read(spark, out).orderBy("requested_at").collectAsList();
+    List<Row> rows = ManualOperations.read(spark, out).orderBy("requested_at").collectAsList();
     Timestamp micros = Timestamp.from(Instant.parse("2024-05-02T08:30:00.123456Z"));
     assertThat(rows.get(0))
         .isEqualTo(
@@ -98,7 +100,8 @@ class ManualOperationsTest {
                 null));
 
     DeltaTable table = DeltaTable.forPath(spark, ManualOperations.path(out));
-    List<Row> history = table.history().orderBy("version").select("version", "userMetadata").collectAsList();
+    List<Row> history =
+        table.history().orderBy("version").select("version", "userMetadata").collectAsList();
     assertThat(history).hasSize(2);
     assertThat(history.get(0).getString(1)).isEqualTo(merge.opId());
     assertThat(history.get(1).getString(1)).isEqualTo(block.opId());

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every check of a manual operation against a small run output ({@link OpsFixture}): the row each
  * accepted request builds, and the reason each refused one gives. "Now" is injected, so the undo
- * window is tested on both sides of its end. Tests that only read share one output (Delta caches its
- * snapshots per path), with three operations already recorded for the duplicate checks; tests that
- * delete a table get a copy of their own.
+ * window is tested on both sides of its end. Tests that only read share one output (Delta caches
+ * its snapshots per path), with three operations already recorded for the duplicate checks; tests
+ * that delete a table get a copy of their own.
  */
 @SparkTest
 class OperationRequestsTest {
@@ -35,6 +35,7 @@ class OperationRequestsTest {
 
   @TempDir Path dir;
   private SparkSession spark;
+
   /** The output this test works on: the shared one unless it called {@link #own()}. */
   private String out;
 
@@ -56,7 +57,11 @@ class OperationRequestsTest {
 
   @Test
   void recordedOperationsAreReadBack() {
-    assertThat(ManualOperations.read(spark, out).select("operation").as(Encoders.STRING()).collectAsList())
+    assertThat(
+            ManualOperations.read(spark, out)
+                .select("operation")
+                .as(Encoders.STRING())
+                .collectAsList())
         .containsExactlyInAnyOrder("unmerge", "block", "approve");
   }
 
@@ -247,7 +252,9 @@ class OperationRequestsTest {
   @Test
   void pendingListsTheMostProbableFirst() {
     List<Row> pending = at(NOW).pending(50);
-    assertThat(pending).extracting(r -> r.getString(0)).containsExactly("cand_pending2", "cand_pending");
+    assertThat(pending)
+        .extracting(r -> r.getString(0))
+        .containsExactly("cand_pending2", "cand_pending");
     assertThat(pending.get(0).getDouble(1)).isEqualTo(0.81);
     assertThat(pending.get(0).getString(2)).isEqualTo("D2");
     assertThat(pending.get(0).getString(3)).isEqualTo("D4");

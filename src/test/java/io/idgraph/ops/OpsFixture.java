@@ -21,8 +21,8 @@ import org.apache.spark.sql.types.StructType;
  * crm:c1, web:w5), P2 (D2: email:e9, crm:c7) and P3 (D3: web:w1 joined to D4: web:w2 by the merged
  * pair cand_merged). Merges: mrg_open and mrg_undone (undo window open until {@link #OPEN_UNTIL},
  * snapshot kept), mrg_first_night (window open, no snapshot), mrg_closed (window closed in January
- * 2024). {@link #outputWithRecordedOperations} adds manual_operations holding, by bob, an unmerge of
- * mrg_undone, a block of user_id {@link #BLOCKED_HASH} and an approve of cand_pending2.
+ * 2024). {@link #outputWithRecordedOperations} adds manual_operations holding, by bob, an unmerge
+ * of mrg_undone, a block of user_id {@link #BLOCKED_HASH} and an approve of cand_pending2.
  */
 public final class OpsFixture {
   private OpsFixture() {}
@@ -34,6 +34,7 @@ public final class OpsFixture {
   public static final Instant OPEN_UNTIL = OPEN_MERGED_AT.plus(Duration.ofDays(30));
   public static final String EMAIL_HASH = "a".repeat(64);
   public static final String DEVICE_HASH = "b".repeat(64);
+
   /** Present under two types in identity_links. */
   public static final String AMBIGUOUS_HASH = "c".repeat(64);
 
@@ -43,7 +44,9 @@ public final class OpsFixture {
   private static Path template;
   private static Path recordedTemplate;
 
-  /** A fresh copy of the fixture output under {@code dir}/out, with no manual operation recorded. */
+  /**
+   * A fresh copy of the fixture output under {@code dir}/out, with no manual operation recorded.
+   */
   public static synchronized Path output(SparkSession spark, Path dir) {
     if (template == null) {
       template = tempDir();
@@ -204,8 +207,17 @@ public final class OpsFixture {
   private static Row merge(
       String id, Timestamp at, Timestamp until, String surviving, List<String> merged) {
     return RowFactory.create(
-        id, "r1", at, surviving, merged, List.of("email"), "deterministic", null, "system",
-        "shared identifiers: email", until);
+        id,
+        "r1",
+        at,
+        surviving,
+        merged,
+        List.of("email"),
+        "deterministic",
+        null,
+        "system",
+        "shared identifiers: email",
+        until);
   }
 
   private static Row row(Object... values) {
