@@ -7,14 +7,24 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the idgraph command line: {@code idgraph run|generate|evaluate|explain ...}. */
+/**
+ * Entry point of the idgraph command line: {@code idgraph
+ * run|generate|evaluate|explain|merge|unmerge|block|review ...}.
+ */
 @Command(
     name = "idgraph",
     mixinStandardHelpOptions = true,
     version = "idgraph 0.1.0",
     description = "Nightly identity resolution on Apache Spark with Delta Lake outputs.",
     subcommands = {
-      RunCommand.class, GenerateCommand.class, EvaluateCommand.class, ExplainCommand.class
+      RunCommand.class,
+      GenerateCommand.class,
+      EvaluateCommand.class,
+      ExplainCommand.class,
+      MergeCommand.class,
+      UnmergeCommand.class,
+      BlockCommand.class,
+      ReviewCommand.class
     })
 public final class IdgraphCli {
 

@@ -18,6 +18,11 @@ public final class OutputTables {
   public static final String MERGE_CANDIDATES = "merge_candidates";
   /** The probabilistic model of each run: prior, m and u per comparison level (absent with scoring off). */
   public static final String MODEL_PARAMETERS = "model_parameters";
+  /**
+   * Manual operations (merge, unmerge, block, approve, reject), appended by the admin commands, never
+   * by a run; not in {@link #ALL}, which lists the tables every run writes.
+   */
+  public static final String MANUAL_OPERATIONS = "manual_operations";
 
   /** Pre-merge membership of every merge that an unmerge can restore (merge_id, profile_id, record). */
   public static final String MERGE_SNAPSHOTS = "merge_snapshots";
