@@ -3,6 +3,7 @@ package io.idgraph.history;
 import static org.apache.spark.sql.functions.*;
 
 import io.delta.tables.DeltaTable;
+import io.idgraph.ops.ManualOperations;
 import io.idgraph.schema.Cols;
 import io.idgraph.sink.OutputTables;
 import org.apache.hadoop.fs.Path;
@@ -47,25 +48,6 @@ public final class ManualInstructions {
     this.mergeHistory = mergeHistory;
   }
 
-  public static final StructType OPERATIONS_SCHEMA =
-      new StructType()
-          .add(OP_ID, DataTypes.StringType)
-          .add(OPERATION, DataTypes.StringType)
-          .add(REQUESTED_AT, DataTypes.TimestampType)
-          .add(Cols.ACTOR, DataTypes.StringType)
-          .add(Cols.REASON, DataTypes.StringType)
-          .add("profile_ids", DataTypes.createArrayType(DataTypes.StringType))
-          .add(
-              ANCHOR_RECORDS,
-              DataTypes.createArrayType(
-                  new StructType()
-                      .add(Cols.SOURCE, DataTypes.StringType)
-                      .add(Cols.RECORD_ID, DataTypes.StringType)))
-          .add(Cols.MERGE_ID, DataTypes.StringType)
-          .add(Cols.ID_TYPE, DataTypes.StringType)
-          .add(Cols.ID_HASH, DataTypes.StringType)
-          .add(CANDIDATE_ID, DataTypes.StringType);
-
   private static final StructType SNAPSHOT_SCHEMA =
       new StructType()
           .add(Cols.MERGE_ID, DataTypes.StringType)
@@ -82,7 +64,7 @@ public final class ManualInstructions {
   /** The instructions under an output root; none on a first night. */
   public static ManualInstructions read(SparkSession spark, String outputRoot) {
     return new ManualInstructions(
-        table(spark, outputRoot, TABLE, OPERATIONS_SCHEMA),
+        ManualOperations.read(spark, outputRoot),
         table(spark, outputRoot, OutputTables.MERGE_SNAPSHOTS, SNAPSHOT_SCHEMA),
         table(spark, outputRoot, OutputTables.MERGE_HISTORY, HISTORY_SCHEMA));
   }
@@ -112,12 +94,26 @@ public final class ManualInstructions {
 
   /** Records an admin joined: manual merges and approved review candidates. */
   public Dataset<Row> links() {
-    return anchorPairs(operations.where(col(OPERATION).isin("merge", "approve")));
+    return anchorPairs(ops("merge").unionByName(latestReviews().where(col(OPERATION).equalTo("approve"))));
   }
 
   /** Review candidates an admin rejected: their two sides never merge through a scored link. */
   public Dataset<Row> rejections() {
-    return anchorPairs(ops("reject"));
+    return anchorPairs(latestReviews().where(col(OPERATION).equalTo("reject")));
+  }
+
+  /** A candidate reviewed twice (approved, later rejected) follows the latest decision. */
+  private Dataset<Row> latestReviews() {
+    return operations
+        .where(col(OPERATION).isin("approve", "reject"))
+        .withColumn(
+            "_latest",
+            row_number()
+                .over(
+                    org.apache.spark.sql.expressions.Window.partitionBy(CANDIDATE_ID)
+                        .orderBy(col(REQUESTED_AT).desc(), col(OP_ID).desc())))
+        .where(col("_latest").equalTo(1))
+        .drop("_latest");
   }
 
   /** candidate_id → status (approved / rejected) for tonight's merge_candidates, latest op wins. */

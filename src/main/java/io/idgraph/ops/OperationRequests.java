@@ -35,7 +35,7 @@ public final class OperationRequests {
    * The pre-merge membership of every merged profile (merge_id, run_id, profile_id, source,
    * record_id), written by the run; absent before the first run that writes it.
    */
-  static final String MERGE_SNAPSHOTS = "merge_snapshots";
+  static final String MERGE_SNAPSHOTS = OutputTables.MERGE_SNAPSHOTS;
 
   private static final String MERGED_AT = "merged_at";
   private static final String REVERSIBLE_UNTIL = "reversible_until";

@@ -13,8 +13,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +20,6 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -97,18 +94,11 @@ class NightAfterNightTest {
             .select(Cols.MERGE_ID)
             .first()
             .getString(0);
-    operations(
-        op("op_1", "merge", "alice", "one person, two accounts", List.of("crm:C1", "crm:C2"), null, null, null),
-        op("op_2", "unmerge", "alice", "V is Carol's flatmate", List.of(), merge2, null, null),
-        op(
-            "op_3",
-            "block",
-            "bob",
-            "gateway phone",
-            List.of(),
-            null,
-            "phone",
-            hashOf("phone", n2.get("crm:C4"))));
+    String ann = n2.get("crm:C1");
+    String bob = n2.get("crm:C2");
+    admin("merge", "--profile-id", ann, "--profile-id", bob, "--actor", "alice", "--reason", "one person, two accounts");
+    admin("unmerge", "--merge-id", merge2, "--actor", "alice", "--reason", "V is Carol's flatmate");
+    admin("block", "--phone", "+1 201 555 0100", "--actor", "bob", "--reason", "gateway phone");
     night();
   }
 
@@ -118,6 +108,18 @@ class NightAfterNightTest {
         + ",\"timestamp\":\"" + ts + "\""
         + (email.isEmpty() ? "" : ",\"traits\":{\"email\":\"" + email + "\"}")
         + "}";
+  }
+
+  /** An admin operation through the CLI, as an operator types it. */
+  private void admin(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--output", out.toString(), "--config", config.toString()));
+    StringWriter err = new StringWriter();
+    StringWriter stdout = new StringWriter();
+    int code =
+        IdgraphCli.execute(new PrintWriter(stdout, true), new PrintWriter(err, true), all.toArray(String[]::new));
+    assertThat(code).as("%s: %s", args[0], err).isZero();
+    assertThat(stdout.toString()).contains("next");
   }
 
   private void night() {
@@ -139,35 +141,6 @@ class NightAfterNightTest {
 
   private Dataset<Row> table(String name) {
     return SharedSpark.session().read().format("delta").load(out.resolve(name).toString());
-  }
-
-  /** The phone's hash as the run stored it (from identity_links of the profile holding it). */
-  private String hashOf(String type, String profileId) {
-    return table(OutputTables.IDENTITY_LINKS)
-        .where(col(Cols.PROFILE_ID).equalTo(profileId).and(col(Cols.ID_TYPE).equalTo(type)))
-        .select(Cols.ID_HASH)
-        .first()
-        .getString(0);
-  }
-
-  private static Row op(
-      String id, String operation, String actor, String reason, List<String> anchors, String mergeId,
-      String idType, String idHash) {
-    List<Row> refs = new ArrayList<>();
-    for (String a : anchors) {
-      refs.add(RowFactory.create(a.split(":")[0], a.split(":")[1]));
-    }
-    return RowFactory.create(
-        id, operation, Timestamp.from(Instant.now()), actor, reason,
-        scala.jdk.javaapi.CollectionConverters.asScala(List.<String>of()).toSeq(),
-        scala.jdk.javaapi.CollectionConverters.asScala(refs).toSeq(),
-        mergeId, idType, idHash, null);
-  }
-
-  private void operations(Row... ops) {
-    SparkSession spark = SharedSpark.session();
-    spark.createDataFrame(List.of(ops), ManualInstructions.OPERATIONS_SCHEMA)
-        .write().format("delta").mode("append").save(out.resolve(ManualInstructions.TABLE).toString());
   }
 
   @Test

@@ -67,14 +67,14 @@ class ReviewQueueTest {
     assertThat(queue.where(col(Cols.STATUS).equalTo("pending")).count()).isEqualTo(2);
     approved = candidateOf("web:w1");
     rejected = candidateOf("web:w3");
-    Files.createDirectories(out.resolve(ManualInstructions.TABLE));
+    Files.createDirectories(out.resolve(io.idgraph.ops.ManualOperations.TABLE));
     SharedSpark.session()
         .createDataFrame(
             List.of(
                 review("op_a", "approve", approved, "web", "w1", "web", "w2"),
                 review("op_r", "reject", rejected, "web", "w3", "web", "w4")),
-            ManualInstructions.OPERATIONS_SCHEMA)
-        .write().format("delta").mode("append").save(out.resolve(ManualInstructions.TABLE).toString());
+            io.idgraph.ops.ManualOperations.schema())
+        .write().format("delta").mode("append").save(out.resolve(io.idgraph.ops.ManualOperations.TABLE).toString());
     config = writeConfig(0.65);
     night();
   }
