@@ -305,7 +305,9 @@ public final class NightlyRun {
                   + changes.count()
                   + (candidatesOut == null ? 0 : candidatesOut.count()));
 
-      stage("publish-gate", () -> checkPublishGate(ctx, records, previous, changes));
+      // Counted before the write replaces the tables the previous run is read from.
+      long previousProfiles = previous.present() ? previous.profiles().count() : 0;
+      stage("publish-gate", () -> checkPublishGate(ctx, records, previous.present(), previousProfiles, changes));
 
       DeltaSink sink = new DeltaSink(spark, ctx.outputRoot(), ctx.runId());
       stage(
@@ -330,8 +332,22 @@ public final class NightlyRun {
           });
 
       long metricsStart = System.nanoTime();
+      Map<String, Long> idChanges = new LinkedHashMap<>();
+      if (previous.present()) {
+        idChanges.put("previous_profiles", previousProfiles);
+        idChanges.put(
+            "kept",
+            clusters.where(array_contains(col(StableIds.INHERITED), col(Cols.PROFILE_ID))).count());
+        for (String type :
+            List.of(HistoryEvents.MERGED, HistoryEvents.SPLIT, HistoryEvents.UNMERGED, HistoryEvents.DELETED)) {
+          idChanges.put(type, 0L);
+        }
+        for (Row r : changes.groupBy(Cols.CHANGE_TYPE).count().collectAsList()) {
+          idChanges.put(r.getString(0), r.getLong(1));
+        }
+      }
       RunMetrics metrics =
-          metrics(ctx, records, rejected, links, profiles, merges, allDecisions, edgeCount, metricsStart);
+          metrics(ctx, records, rejected, links, profiles, merges, allDecisions, edgeCount, metricsStart, idChanges);
       sink.append(OutputTables.RUN_METRICS, MetricsTable.of(spark, metrics));
       return metrics;
     } finally {
@@ -358,7 +374,7 @@ public final class NightlyRun {
    * history.max_merge_ratio of the previous run's profiles merged into others tonight.
    */
   private Void checkPublishGate(
-      RunContext ctx, Dataset<Row> records, PreviousRun previous, Dataset<Row> changes) {
+      RunContext ctx, Dataset<Row> records, boolean hasPrevious, long previousProfiles, Dataset<Row> changes) {
     double minRatio = config.job().history().minSourceRatio();
     double maxMerges = config.job().history().maxMergeRatio();
     List<String> problems = new ArrayList<>();
@@ -373,10 +389,9 @@ public final class NightlyRun {
         problems.add(c.describe(minRatio));
       }
     }
-    if (maxMerges > 0 && previous.present()) {
-      long before = previous.profiles().count();
+    if (maxMerges > 0 && hasPrevious) {
       long merged = changes.where(col(Cols.CHANGE_TYPE).equalTo(HistoryEvents.MERGED)).count();
-      PublishGate.mergeSpike(before, merged, maxMerges).ifPresent(problems::add);
+      PublishGate.mergeSpike(previousProfiles, merged, maxMerges).ifPresent(problems::add);
     }
     if (problems.isEmpty()) {
       return null;
@@ -415,7 +430,8 @@ public final class NightlyRun {
       Dataset<Row> merges,
       Dataset<Row> decisions,
       long edgeCount,
-      long metricsStart) {
+      long metricsStart,
+      Map<String, Long> idChanges) {
     spark.sparkContext().setJobGroup("metrics", "idgraph: metrics", false);
     Map<String, Long> accepted = new HashMap<>();
     for (Row r : records.groupBy(Cols.SOURCE).count().collectAsList()) {
@@ -489,6 +505,7 @@ public final class NightlyRun {
         decisionIds,
         decisionRecords,
         new LinkedHashMap<>(stageSeconds),
-        new LinkedHashMap<>(scoringCounts));
+        new LinkedHashMap<>(scoringCounts),
+        idChanges);
   }
 }

@@ -51,7 +51,8 @@ public final class MetricsTable {
               "link_decisions_by_rule",
               DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
           .add("stage_seconds", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType))
-          .add("scoring", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType));
+          .add("scoring", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
+          .add("id_changes", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType));
 
   public static Dataset<Row> of(SparkSession spark, RunMetrics m) {
     List<Row> sources = new ArrayList<>();
@@ -79,7 +80,8 @@ public final class MetricsTable {
             m.rejectionsByReason(),
             m.linkDecisionsByRule(),
             m.stageSeconds(),
-            m.scoring());
+            m.scoring(),
+            m.idChanges());
     return spark.createDataFrame(List.of(row), SCHEMA);
   }
 }

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param stageSeconds wall time per stage, in pipeline order
  * @param scoring probabilistic scoring counts (profiles, candidates, skipped keys, pairs merged,
  *     refused, pending review ...); empty when scoring is disabled
+ * @param idChanges what tonight did to the previous run's profile ids: previous_profiles, kept (ids
+ *     still in use), merged, split, unmerged, deleted; empty on a first night
  */
 public record RunMetrics(
     String runId,
@@ -38,7 +40,8 @@ public record RunMetrics(
     Map<String, Long> linkDecisionsByRule,
     Map<String, Long> linkDecisionRecordsByRule,
     Map<String, Double> stageSeconds,
-    Map<String, Long> scoring) {
+    Map<String, Long> scoring,
+    Map<String, Long> idChanges) {
 
   /**
    * @param read rows read (accepted + rejected rows + superseded duplicates)

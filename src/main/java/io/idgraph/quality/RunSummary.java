@@ -54,6 +54,10 @@ public final class RunSummary {
       out.append("  probabilistic scoring (see merge_candidates, model_parameters):\n");
       m.scoring().forEach((k, v) -> out.append(String.format("    %-22s %10d%n", k, v)));
     }
+    if (!m.idChanges().isEmpty()) {
+      out.append("  profile ids against the previous run (see profile_id_changes):\n");
+      m.idChanges().forEach((k, v) -> out.append(String.format("    %-22s %10d%n", k, v)));
+    }
     out.append("\n  time per stage:\n");
     for (Map.Entry<String, Double> e : m.stageSeconds().entrySet()) {
       out.append(String.format("    %-22s %8.1f s%n", e.getKey(), e.getValue()));

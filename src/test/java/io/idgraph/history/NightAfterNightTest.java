@@ -168,6 +168,17 @@ class NightAfterNightTest {
             .select(Cols.OLD_PROFILE_ID, Cols.NEW_PROFILE_ID, Cols.CHANGE_TYPE)
             .collectAsList();
     assertThat(changes).containsExactly(RowFactory.create(visitor, carol, "merged"));
+    Map<String, Long> counted =
+        table(OutputTables.RUN_METRICS)
+            .where(col(Cols.RUN_ID).equalTo(runIds.get(1)))
+            .select("id_changes")
+            .first()
+            .getJavaMap(0);
+    assertThat(counted)
+        .containsEntry("previous_profiles", 5L)
+        .containsEntry("kept", 4L)
+        .containsEntry("merged", 1L)
+        .containsEntry("split", 0L);
     Row merge =
         table(OutputTables.MERGE_HISTORY)
             .where(col(Cols.RUN_ID).equalTo(runIds.get(1)))
