@@ -19,6 +19,13 @@ public final class OutputTables {
   /** The probabilistic model of each run: prior, m and u per comparison level (absent with scoring off). */
   public static final String MODEL_PARAMETERS = "model_parameters";
 
+  /** Every accepted normalized record (replaced each run): the state an incremental night builds on. */
+  public static final String SOURCE_RECORDS = "source_records";
+  /** What each run consumed, file by file (appended): see io.idgraph.job.RunManifest. */
+  public static final String RUN_MANIFEST = "run_manifest";
+  /** Records a snapshot deleted or whose identifiers changed (appended): see io.idgraph.job.RecordState. */
+  public static final String RECORD_CHANGES = "record_changes";
+
   public static final List<String> ALL =
       List.of(
           PROFILES,
@@ -30,5 +37,8 @@ public final class OutputTables {
           LINK_DECISIONS,
           MERGE_CANDIDATES,
           MODEL_PARAMETERS,
-          RUN_METRICS);
+          RUN_METRICS,
+          SOURCE_RECORDS,
+          RUN_MANIFEST,
+          RECORD_CHANGES);
 }
