@@ -130,12 +130,23 @@ public final class RecordState {
       Set<String> appendSources,
       String runId,
       Timestamp changedAt) {
-    Set<String> compared = new HashSet<>(snapshotSources);
-    compared.addAll(appendSources);
-    if (compared.isEmpty()) {
+    // A snapshot is compared whole (full outer join); an append source only where tonight re-sent a
+    // record (inner join, which Spark can broadcast: tonight's new records are few).
+    return diff(previous, tonight, snapshotSources, "full_outer", runId, changedAt)
+        .unionByName(diff(previous, tonight, appendSources, "inner", runId, changedAt));
+  }
+
+  private static Dataset<Row> diff(
+      Dataset<Row> previous,
+      Dataset<Row> tonight,
+      Set<String> sources,
+      String joinType,
+      String runId,
+      Timestamp changedAt) {
+    if (sources.isEmpty()) {
       return none(tonight.sparkSession());
     }
-    Object[] names = compared.toArray();
+    Object[] names = sources.toArray();
     Dataset<Row> before =
         previous
             .where(col(Cols.SOURCE).isin(names))
@@ -144,15 +155,15 @@ public final class RecordState {
         tonight
             .where(col(Cols.SOURCE).isin(names))
             .select(col(Cols.SOURCE), col(Cols.RECORD_ID), sortedIds().as(NOW));
-    Column snapshot = col(Cols.SOURCE).isin(snapshotSources.toArray());
-    Column retired = array_except(coalesce(col(PREV), array().cast(IDENTIFIERS)), coalesce(col(NOW), array().cast(IDENTIFIERS)));
-    Column added = array_except(coalesce(col(NOW), array().cast(IDENTIFIERS)), coalesce(col(PREV), array().cast(IDENTIFIERS)));
+    Column none = array().cast(IDENTIFIERS);
+    Column retired = array_except(coalesce(col(PREV), none), coalesce(col(NOW), none));
+    Column added = array_except(coalesce(col(NOW), none), coalesce(col(PREV), none));
     Column change =
-        when(col(NOW).isNull(), when(snapshot, lit(DELETED)))
-            .when(col(PREV).isNull(), when(snapshot, lit(ADDED_RECORD)))
+        when(col(NOW).isNull(), lit(DELETED))
+            .when(col(PREV).isNull(), lit(ADDED_RECORD))
             .when(size(retired).gt(0).or(size(added).gt(0)), lit(IDENTIFIERS_CHANGED));
     return before
-        .join(after, new String[] {Cols.SOURCE, Cols.RECORD_ID}, "full_outer")
+        .join(after, new String[] {Cols.SOURCE, Cols.RECORD_ID}, joinType)
         .select(
             lit(runId).as(Cols.RUN_ID),
             col(Cols.SOURCE),
