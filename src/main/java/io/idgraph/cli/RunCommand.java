@@ -8,7 +8,7 @@ import io.idgraph.config.LoadedConfig;
 import io.idgraph.config.SourceConfig;
 import io.idgraph.job.NightlyRun;
 import io.idgraph.job.RunContext;
-import io.idgraph.quality.RunMetrics;
+import io.idgraph.job.RunResult;
 import io.idgraph.quality.RunSummary;
 import io.idgraph.source.SourceRegistry;
 import io.idgraph.spark.SparkSessions;
@@ -48,6 +48,13 @@ public final class RunCommand implements Callable<Integer> {
       description = "Write the night even if a source's records collapsed against the previous run.")
   boolean skipPublishGate;
 
+  @Option(
+      names = "--full-rebuild",
+      description =
+          "Ignore the run manifest and the record state of earlier nights: read every file of every"
+              + " source.")
+  boolean fullRebuild;
+
   @Override
   public Integer call() {
     LoadedConfig loaded = new ConfigLoader(System.getenv()).load(config);
@@ -69,9 +76,15 @@ public final class RunCommand implements Callable<Integer> {
     checkLocalInputs(loaded, inputRoot);
 
     SparkSession spark = SparkSessions.getOrCreate("idgraph run", loaded.job().spark().conf());
-    RunMetrics metrics =
-        new NightlyRun(spark, loaded, key, registry).run(RunContext.start(inputRoot, outputRoot, skipPublishGate));
-    spec.commandLine().getOut().print(RunSummary.format(metrics, outputRoot));
+    RunContext ctx = RunContext.start(inputRoot, outputRoot, skipPublishGate);
+    RunResult result =
+        new NightlyRun(spark, loaded, key, registry).run(fullRebuild ? ctx.withFullRebuild() : ctx);
+    spec.commandLine()
+        .getOut()
+        .print(
+            result.noop()
+                ? RunSummary.nothingNew(result.runId(), result.nothingNewSince(), outputRoot)
+                : RunSummary.format(result.metrics(), outputRoot));
     spec.commandLine().getOut().flush();
     return ExitCodes.OK;
   }

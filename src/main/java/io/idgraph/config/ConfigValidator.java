@@ -49,6 +49,16 @@ public final class ConfigValidator {
       if (s.type() == null) {
         throw error(at + ".type", "is required");
       }
+      if (s.mode() != null && !List.of(SourceConfig.SNAPSHOT, SourceConfig.APPEND).contains(s.mode())) {
+        throw error(at + ".mode", "'" + s.mode() + "' is not one of [snapshot, append]");
+      }
+      if (SourceConfig.APPEND.equals(s.mode()) && !s.fileBased()) {
+        throw error(
+            at + ".mode",
+            "append needs plain files (csv, json, parquet, orc, avro, text, xml); "
+                + (s.table() != null ? "a table" : "format '" + s.format() + "'")
+                + " is read whole every night: use snapshot");
+      }
       if (s.defaultRegion() != null && !isRegion(s.defaultRegion())) {
         throw error(
             at + ".default_region",

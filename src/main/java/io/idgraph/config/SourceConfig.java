@@ -28,6 +28,10 @@ import java.util.Map;
  * @param entityTypes generic only: identifier types that name the source entity, in order (default:
  *     the first identifier type listed)
  * @param options free-form options for SPI connectors; each connector lists the keys it accepts
+ * @param mode how the export arrives night after night: {@code snapshot} (every night the full
+ *     current truth; a record missing tonight was deleted) or {@code append} (each night adds new
+ *     files; only files not consumed before are read). Default: snapshot for crm, email and SPI
+ *     connectors, append for web, support and generic (see {@link #SNAPSHOT}, {@link #APPEND})
  */
 public record SourceConfig(
     String name,
@@ -44,7 +48,14 @@ public record SourceConfig(
     Map<String, String> traits,
     String regionColumn,
     List<String> entityTypes,
-    Map<String, String> options) {
+    Map<String, String> options,
+    String mode) {
+
+  public static final String SNAPSHOT = "snapshot";
+  public static final String APPEND = "append";
+  /** Connector types whose exports are appended to, night after night, unless {@code mode} says otherwise. */
+  private static final java.util.Set<String> APPEND_BY_DEFAULT =
+      java.util.Set.of("web", "support", "generic");
 
   public SourceConfig {
     readerOptions = ordered(readerOptions);
@@ -53,6 +64,26 @@ public record SourceConfig(
     traits = ordered(traits);
     entityTypes = entityTypes == null ? List.of() : List.copyOf(entityTypes);
     options = ordered(options);
+  }
+
+  /** Spark formats that are plain files, so a night can tell new files from consumed ones. */
+  private static final java.util.Set<String> FILE_FORMATS =
+      java.util.Set.of("csv", "json", "parquet", "orc", "avro", "text", "xml");
+
+  /** {@link #mode} as set, else the default of the connector type (snapshot when not file-based). */
+  public String effectiveMode() {
+    if (mode != null) {
+      return mode;
+    }
+    return APPEND_BY_DEFAULT.contains(type) && fileBased() ? APPEND : SNAPSHOT;
+  }
+
+  /**
+   * Whether the source is a set of plain files whose path, size and modification time tell what is
+   * new; a table or a non-file format (delta, jdbc) is read whole every night.
+   */
+  public boolean fileBased() {
+    return table == null && (format == null || FILE_FORMATS.contains(format));
   }
 
   /** The generic connector's first identifier names the entity by default, so order is kept. */

@@ -164,6 +164,15 @@ public final class ManualInstructions {
             col("_pin").getField(OP_ID).as(OP_ID));
   }
 
+  /**
+   * Whether an admin recorded an operation after {@code time} (the last run's start; operations take
+   * the output lock, so such an operation came after that run ended): a night with no new input still
+   * runs to apply it. True when {@code time} is unknown.
+   */
+  public boolean recordedSince(java.sql.Timestamp time) {
+    return time == null || !operations.where(col(REQUESTED_AT).gt(lit(time))).isEmpty();
+  }
+
   /** op_id, actor, reason of every operation (for the history rows it causes). */
   public Dataset<Row> info() {
     return operations.select(col(OP_ID), col(Cols.ACTOR), col(Cols.REASON));

@@ -40,6 +40,7 @@ import io.idgraph.scoring.ScoringModel;
 import io.idgraph.sink.DeltaSink;
 import io.idgraph.spark.Plans;
 import io.idgraph.sink.OutputTables;
+import io.idgraph.source.RawRecords;
 import io.idgraph.source.SourceBatch;
 import io.idgraph.source.SourceRegistry;
 import java.time.Instant;
@@ -87,7 +88,7 @@ public final class NightlyRun {
     this.registry = registry;
   }
 
-  public RunMetrics run(RunContext ctx) {
+  public RunResult run(RunContext ctx) {
     runId = ctx.runId();
     JobConfig job = config.job();
     spark.conf().set("spark.databricks.delta.commitInfo.userMetadata", ctx.runId());
@@ -104,17 +105,29 @@ public final class NightlyRun {
       // Last night's state and the admins' instructions, both from the output tables (lazy).
       PreviousRun previous = PreviousRun.read(spark, ctx.outputRoot());
       ManualInstructions manual = ManualInstructions.read(spark, ctx.outputRoot());
-      // Read: opening every source checks files and columns before any output is touched.
-      List<SourceBatch> batches = new ArrayList<>();
-      stage(
-          "open-sources",
-          () -> {
-            for (SourceConfig source : job.sources()) {
-              String path = LoadedConfig.resolveSourcePath(ctx.inputRoot(), source.path());
-              batches.add(registry.get(source.type()).read(spark, source, path));
-            }
-            return null;
-          });
+      // Read: listing every source and opening the files tonight reads checks files and columns
+      // before any output is touched. Only files no earlier night consumed are read (RunInputs).
+      RecordNormalizer normalizer =
+          new RecordNormalizer(identifiers, hasher, Blocklist.of(job.rules(), identifiers));
+      List<String> recordColumns =
+          List.of(
+              RecordNormalizer.records(
+                      normalizer.evaluate(spark.createDataFrame(List.of(), RawRecords.SCHEMA)))
+                  .columns());
+      RunInputs.Plan plan =
+          stage("open-sources", () -> RunInputs.plan(spark, job, ctx, hasher, recordColumns));
+      RunInputs.log(runId, plan);
+      if (plan.nothingNew()
+          && !manual.recordedSince(lastRunStart(ctx.outputRoot(), plan.history().get().lastRunId()))) {
+        LOG.info(
+            "[{}] nothing new since run {}: no source has a new or changed file and the config is"
+                + " unchanged; nothing written",
+            runId,
+            plan.history().get().lastRunId());
+        return RunResult.nothingNew(ctx.runId(), plan.history().get().lastRunId());
+      }
+      List<SourceBatch> batches =
+          stage("open-sources", () -> RunInputs.read(spark, registry, ctx, plan));
       Dataset<Row> raw = batches.get(0).records();
       Dataset<Row> wholeRowsRejected = batches.get(0).rejected();
       for (SourceBatch b : batches.subList(1, batches.size())) {
@@ -122,10 +135,28 @@ public final class NightlyRun {
         wholeRowsRejected = wholeRowsRejected.unionByName(b.rejected());
       }
 
-      RecordNormalizer normalizer =
-          new RecordNormalizer(identifiers, hasher, Blocklist.of(job.rules(), identifiers));
       Dataset<Row> evaluated = persist(normalizer.evaluate(raw));
-      Dataset<Row> records = persist(RecordNormalizer.records(evaluated));
+      // Tonight's records, merged into the earlier nights' state: downstream sees every record.
+      Dataset<Row> tonight =
+          RecordState.withBlocked(
+              RecordNormalizer.records(evaluated), RecordNormalizer.blocked(evaluated));
+      Dataset<Row> state =
+          persist(
+              plan.previousState() == null
+                  ? tonight
+                  : RecordState.merge(plan.previousState(), tonight, plan.keptSources()));
+      Dataset<Row> records = RecordState.records(state);
+      Dataset<Row> recordChanges =
+          persist(
+              plan.previousState() == null
+                  ? RecordState.none(spark)
+                  : RecordState.changes(
+                      plan.previousState(),
+                      tonight,
+                      plan.snapshotDiff(),
+                      plan.appendDiff(),
+                      ctx.runId(),
+                      java.sql.Timestamp.from(ctx.startedAt())));
       Dataset<Row> rejected =
           persist(
               wholeRowsRejected
@@ -134,11 +165,21 @@ public final class NightlyRun {
       Dataset<Row> blocked =
           persist(
               LinkDecisions.blocked(
-                  RecordNormalizer.blocked(evaluated)
+                  RecordState.blocked(state)
                       .groupBy(Cols.ID_TYPE, Cols.ID_HASH)
                       .agg(count(lit(1)).as(LinkRules.RECORDS))));
-      stage("normalize", () -> records.count() + rejected.count() + blocked.count());
-      // All three outputs are materialized; the raw rows need not stay in memory.
+      Map<String, Map<String, Long>> acceptedByFile = new HashMap<>();
+      stage(
+          "normalize",
+          () -> {
+            for (Row r : tonight.groupBy(Cols.SOURCE, Cols.FILE).count().collectAsList()) {
+              acceptedByFile
+                  .computeIfAbsent(r.getString(0), k -> new HashMap<>())
+                  .put(r.isNullAt(1) ? "" : r.getString(1), r.getLong(2));
+            }
+            return state.count() + rejected.count() + blocked.count() + recordChanges.count();
+          });
+      // Every output of tonight's rows is materialized; the raw rows need not stay in memory.
       evaluated.unpersist();
 
       Dataset<Row> decisions =
@@ -309,7 +350,7 @@ public final class NightlyRun {
       long previousProfiles = previous.present() ? previous.profiles().count() : 0;
       stage("publish-gate", () -> checkPublishGate(ctx, records, previous.present(), previousProfiles, changes));
 
-      DeltaSink sink = new DeltaSink(spark, ctx.outputRoot(), ctx.runId());
+      DeltaSink sink = new DeltaSink(spark, ctx.outputRoot(), ctx.runId(), plan.sequence());
       stage(
           "write",
           () -> {
@@ -328,6 +369,20 @@ public final class NightlyRun {
               sink.replace(OutputTables.MERGE_CANDIDATES, candidatesOut);
               sink.append(OutputTables.MODEL_PARAMETERS, parameters);
             }
+            sink.replace(OutputTables.SOURCE_RECORDS, state);
+            sink.append(OutputTables.RECORD_CHANGES, recordChanges);
+            // Last: once the manifest lists tonight's files, the next night takes them as consumed.
+            sink.append(
+                OutputTables.RUN_MANIFEST,
+                RunManifest.rows(
+                    spark,
+                    ctx.runId(),
+                    plan.sequence(),
+                    ctx.startedAt(),
+                    plan.decisions(),
+                    plan.sourceHashes(),
+                    plan.configHash(),
+                    acceptedByFile));
             return null;
           });
 
@@ -349,13 +404,27 @@ public final class NightlyRun {
       RunMetrics metrics =
           metrics(ctx, records, rejected, links, profiles, merges, allDecisions, edgeCount, metricsStart, idChanges);
       sink.append(OutputTables.RUN_METRICS, MetricsTable.of(spark, metrics));
-      return metrics;
+      return RunResult.ran(metrics);
     } finally {
       spark.sparkContext().clearJobGroup();
       clustering.release();
       persisted.forEach(Dataset::unpersist);
       spark.conf().unset("spark.databricks.delta.commitInfo.userMetadata");
     }
+  }
+
+  /** When the given run started, from run_metrics (null if it left no row). */
+  private java.sql.Timestamp lastRunStart(String outputRoot, String lastRunId) {
+    String path = new org.apache.hadoop.fs.Path(outputRoot, OutputTables.RUN_METRICS).toString();
+    if (!io.delta.tables.DeltaTable.isDeltaTable(spark, path)) {
+      return null;
+    }
+    List<Row> rows =
+        spark.read().format("delta").load(path)
+            .where(col(Cols.RUN_ID).equalTo(lastRunId))
+            .select("started_at")
+            .collectAsList();
+    return rows.isEmpty() ? null : rows.get(0).getTimestamp(0);
   }
 
   /**

@@ -8,9 +8,28 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Identity of one run: its id (sortable by start time, unique across machines), when it started, and
  * where it reads and writes.
+ *
+ * @param fullRebuild ignore the run manifest and the record state: read every file of every source
+ *     (see {@link RunManifest}, {@link RecordState})
  */
 public record RunContext(
-    String runId, Instant startedAt, String inputRoot, String outputRoot, boolean skipPublishGate) {
+    String runId,
+    Instant startedAt,
+    String inputRoot,
+    String outputRoot,
+    boolean skipPublishGate,
+    boolean fullRebuild) {
+
+  public RunContext(
+      String runId, Instant startedAt, String inputRoot, String outputRoot, boolean skipPublishGate) {
+    this(runId, startedAt, inputRoot, outputRoot, skipPublishGate, false);
+  }
+
+  /** This run, reading every file of every source instead of only what is new. */
+  public RunContext withFullRebuild() {
+    return new RunContext(runId, startedAt, inputRoot, outputRoot, skipPublishGate, true);
+  }
+
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 

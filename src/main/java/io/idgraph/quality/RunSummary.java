@@ -8,6 +8,14 @@ import java.util.Map;
 public final class RunSummary {
   private RunSummary() {}
 
+  /** The summary of a run that found no new or changed input and wrote nothing. */
+  public static String nothingNew(String runId, String previousRunId, String outputRoot) {
+    return String.format(
+        "idgraph run %s: nothing new since run %s (no source has a new or changed file, config"
+            + " unchanged); nothing written, the tables under %s stand%n",
+        runId, previousRunId, outputRoot);
+  }
+
   public static String format(RunMetrics m, String outputRoot) {
     StringBuilder out = new StringBuilder();
     double total = Duration.between(m.startedAt(), m.endedAt()).toMillis() / 1000.0;

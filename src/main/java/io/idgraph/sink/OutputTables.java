@@ -29,6 +29,13 @@ public final class OutputTables {
   /** Old id → new id of every previous profile merged, split, unmerged or deleted by a run. */
   public static final String PROFILE_ID_CHANGES = "profile_id_changes";
 
+  /** Every accepted normalized record (replaced each run): the state an incremental night builds on. */
+  public static final String SOURCE_RECORDS = "source_records";
+  /** What each run consumed, file by file (appended): see io.idgraph.job.RunManifest. */
+  public static final String RUN_MANIFEST = "run_manifest";
+  /** Records a snapshot deleted or whose identifiers changed (appended): see io.idgraph.job.RecordState. */
+  public static final String RECORD_CHANGES = "record_changes";
+
   public static final List<String> ALL =
       List.of(
           PROFILES,
@@ -42,5 +49,8 @@ public final class OutputTables {
           LINK_DECISIONS,
           MERGE_CANDIDATES,
           MODEL_PARAMETERS,
-          RUN_METRICS);
+          RUN_METRICS,
+          SOURCE_RECORDS,
+          RUN_MANIFEST,
+          RECORD_CHANGES);
 }

@@ -60,10 +60,21 @@ public abstract class CsvExportConnector implements SourceConnector {
   @Override
   public SourceBatch read(SparkSession spark, SourceConfig config, String path) {
     InputFiles.requireExists(spark, config.name(), path);
+    return read(spark, config, path, new String[] {path});
+  }
+
+  @Override
+  public SourceBatch readFiles(
+      SparkSession spark, SourceConfig config, String path, List<String> files) {
+    return read(spark, config, path, files.toArray(String[]::new));
+  }
+
+  /** Reads {@code paths} (the source's path, or the files chosen from it) as one export. */
+  private SourceBatch read(SparkSession spark, SourceConfig config, String path, String[] paths) {
     // Exports from spreadsheet tools often start with a UTF-8 byte-order mark; the schema below
     // replaces header names by position, so the cleaned names are the ones used.
     List<String> header =
-        Arrays.stream(reader(spark, config).csv(path).columns())
+        Arrays.stream(reader(spark, config).csv(paths).columns())
             .map(c -> c.replace("\uFEFF", "").strip())
             .toList();
     StructType schema = new StructType();
@@ -106,7 +117,7 @@ public abstract class CsvExportConnector implements SourceConnector {
               .schema(schema)
               .option("mode", "PERMISSIVE")
               .option("columnNameOfCorruptRecord", CORRUPT)
-              .csv(path);
+              .csv(paths);
     }
     Column file = header.isEmpty() ? lit(path) : col("_metadata.file_name");
     Column[] selected = new Column[standardColumns().size() + 2];

@@ -1,6 +1,7 @@
 package io.idgraph.source;
 
 import io.idgraph.config.SourceConfig;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -30,4 +31,28 @@ public interface SourceConnector {
    * read the header).
    */
   SourceBatch read(SparkSession spark, SourceConfig config, String path);
+
+  /**
+   * Reads exactly {@code files} of the source (listed by {@link InputFiles#list}, never empty): on an
+   * incremental night only the files no earlier night consumed. {@code path} is the source's resolved
+   * path, for messages. The default reads the files one by one with {@link #read} and unions them,
+   * which suits any connector; the built-in connectors read them in one scan.
+   */
+  default SourceBatch readFiles(
+      SparkSession spark, SourceConfig config, String path, List<String> files) {
+    SourceBatch out = null;
+    for (String file : files) {
+      SourceBatch one = read(spark, config, file);
+      out =
+          out == null
+              ? one
+              : new SourceBatch(
+                  out.records().unionByName(one.records()),
+                  out.rejected().unionByName(one.rejected()));
+    }
+    if (out == null) {
+      throw new IllegalArgumentException("no files to read for source '" + config.name() + "'");
+    }
+    return out;
+  }
 }

@@ -41,6 +41,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void sourceModesDefaultByTypeAndBadModesNameTheKey() throws IOException {
+    LoadedConfig config =
+        load(
+            "sources:\n  - {name: crm, type: crm, path: a.csv}\n  - {name: web, type: web, path: w/}\n"
+                + "  - {name: tickets, type: support, path: t.csv, mode: snapshot}\n");
+    assertThat(config.job().sources())
+        .extracting(SourceConfig::effectiveMode)
+        .containsExactly("snapshot", "append", "snapshot");
+    assertThatThrownBy(() -> load("sources:\n  - {name: crm, type: crm, path: a.csv, mode: daily}\n"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("sources[0].mode")
+        .hasMessageContaining("daily");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "sources:\n  - {name: l, type: generic, table: crm.members, record_id: id,"
+                        + " identifiers: {email: mail}, mode: append}\n"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("sources[0].mode")
+        .hasMessageContaining("a table");
+  }
+
+  @Test
   void unknownKeyNamesFileKeyPathAndLine() throws IOException {
     assertThatThrownBy(
             () -> load("sources:\n  - name: crm\n    type: crm\n    pth: crm.csv\n"))

@@ -248,7 +248,7 @@ class NightlyRunEndToEndTest {
         Files.copy(p, output.resolve(out.relativize(p).toString()));
       }
     }
-    // Tonight the web export arrives cut to a third.
+    // Tonight the CRM export arrives cut to a third.
     Path input = gate.resolve("in");
     Files.createDirectories(input);
     try (var files = Files.list(Fixtures.repoRoot().resolve("sample-data"))) {
@@ -256,8 +256,10 @@ class NightlyRunEndToEndTest {
         Files.copy(p, input.resolve(p.getFileName().toString()));
       }
     }
-    List<String> web = Files.readAllLines(input.resolve("web_events.jsonl"));
-    Files.write(input.resolve("web_events.jsonl"), web.subList(0, web.size() / 3));
+    // The CRM export is a snapshot (the full truth each night), so a cut file shrinks the state; an
+    // append source's short file would only add records.
+    List<String> crm = Files.readAllLines(input.resolve("crm_contacts.csv"));
+    Files.write(input.resolve("crm_contacts.csv"), crm.subList(0, crm.size() / 3));
     String metrics = output.resolve(OutputTables.RUN_METRICS).toString();
     long runsBefore = spark.read().format("delta").load(metrics).count();
     long profilesVersion =
@@ -269,7 +271,7 @@ class NightlyRunEndToEndTest {
         "--input", input.toString(), "--output", output.toString()};
     int code = IdgraphCli.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args);
     assertThat(code).isEqualTo(1);
-    assertThat(err.toString()).contains("publish gate").contains("source 'web'").contains("--skip-publish-gate");
+    assertThat(err.toString()).contains("publish gate").contains("source 'crm'").contains("--skip-publish-gate");
     assertThat(spark.read().format("delta").load(metrics).count()).isEqualTo(runsBefore);
     assertThat(io.delta.tables.DeltaTable.forPath(spark, output.resolve(OutputTables.PROFILES).toString())
             .history().count())

@@ -31,7 +31,7 @@ public final class Fixtures {
       String name, String type, String path, String region, Map<String, String> columns) {
     return new SourceConfig(
         name, type, path, null, null, null, columns, region, null, null, null, null, null,
-        List.of(), null);
+        List.of(), null, null);
   }
 
   public static Path repoRoot() {

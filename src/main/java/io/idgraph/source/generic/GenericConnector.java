@@ -96,6 +96,26 @@ public final class GenericConnector implements SourceConnector {
 
   @Override
   public SourceBatch read(SparkSession spark, SourceConfig config, String path) {
+    if (config.table() == null) {
+      InputFiles.requireExists(spark, config.name(), path);
+    }
+    return read(spark, config, path, new String[] {path});
+  }
+
+  /**
+   * Reads the chosen files; {@code basePath} is the source's folder when it is one, so partition
+   * columns ({@code date=2026-11-24/}) are still discovered from the file paths.
+   */
+  @Override
+  public SourceBatch readFiles(
+      SparkSession spark, SourceConfig config, String path, List<String> files) {
+    if (!config.fileBased()) {
+      return read(spark, config, path);
+    }
+    return read(spark, config, path, files.toArray(String[]::new));
+  }
+
+  private SourceBatch read(SparkSession spark, SourceConfig config, String path, String[] paths) {
     String format = config.format() == null ? "csv" : config.format();
     Dataset<Row> raw;
     String where;
@@ -109,12 +129,17 @@ public final class GenericConnector implements SourceConnector {
       }
     } else {
       where = path;
-      InputFiles.requireExists(spark, config.name(), path);
       var reader = spark.read().format(format);
       if (format.equals("csv")) {
         reader = reader.option("header", "true").option("escape", "\"");
       }
-      raw = reader.options(config.readerOptions()).load(path);
+      if (paths.length > 1 || !paths[0].equals(path)) {
+        String base = InputFiles.folderOrNull(spark, path);
+        if (base != null && !config.readerOptions().containsKey("basePath")) {
+          reader = reader.option("basePath", base);
+        }
+      }
+      raw = reader.options(config.readerOptions()).load(paths);
     }
     List<String> referenced = new ArrayList<>();
     referenced.add(config.recordId());

@@ -92,6 +92,16 @@ public final class WebEventsConnector implements SourceConnector {
   @Override
   public SourceBatch read(SparkSession spark, SourceConfig config, String path) {
     InputFiles.requireExists(spark, config.name(), path);
+    return read(spark, config, new String[] {path});
+  }
+
+  @Override
+  public SourceBatch readFiles(
+      SparkSession spark, SourceConfig config, String path, List<String> files) {
+    return read(spark, config, files.toArray(String[]::new));
+  }
+
+  private SourceBatch read(SparkSession spark, SourceConfig config, String[] paths) {
     Map<String, String> names = config.columns();
     Dataset<Row> parsed =
         spark
@@ -100,7 +110,7 @@ public final class WebEventsConnector implements SourceConnector {
             .option("mode", "PERMISSIVE")
             .option("columnNameOfCorruptRecord", CORRUPT)
             .options(config.readerOptions())
-            .json(path);
+            .json(paths);
     Column[] renamed = new Column[TOP_LEVEL.size() + 2];
     for (int i = 0; i < TOP_LEVEL.size(); i++) {
       String std = TOP_LEVEL.get(i);

@@ -26,7 +26,7 @@ class GenericConnectorTest {
   private static SourceConfig config(String format, String path, Map<String, String> ids) {
     return new SourceConfig(
         "loyalty", "generic", path, format, null, null, null, "DE", "member_no", "updated", ids,
-        Map.of("first_name", "fname"), "land", List.of(), null);
+        Map.of("first_name", "fname"), "land", List.of(), null, null);
   }
 
   private static Map<String, String> ids() {
