@@ -180,9 +180,13 @@ public final class RunManifest {
     return last + 1;
   }
 
-  /** Fingerprint of the sections that shape the graph from the records: rules, graph, scoring. */
+  /**
+   * Fingerprint of the sections that shape the outputs from the records: rules, graph, scoring,
+   * history and survivorship.
+   */
   public static String configHash(JobConfig job, IdentifierHasher hasher) {
-    return fingerprint(hasher, "config", List.of(job.rules(), job.graph(), job.scoring()));
+    return fingerprint(
+        hasher, "config", List.of(job.rules(), job.graph(), job.scoring(), job.history(), job.survivorship()));
   }
 
   /**
