@@ -7,17 +7,15 @@ import io.idgraph.cli.IdgraphCli;
 import io.idgraph.schema.Cols;
 import io.idgraph.sink.OutputTables;
 import io.idgraph.testing.Fixtures;
-import io.idgraph.testing.SharedSpark;
+import io.idgraph.testing.Nights;
 import io.idgraph.testing.SparkTest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,8 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NightAfterNightTest {
   @TempDir static Path in;
   @TempDir static Path out;
-  private final List<Map<String, String>> nights = new ArrayList<>();
-  private final List<String> runIds = new ArrayList<>();
+  private Nights nights;
   private Path config;
 
   private static final String CRM_HEADER =
@@ -64,6 +61,7 @@ class NightAfterNightTest {
             "history: {max_merge_ratio: 0}",
             "spark: {conf: {spark.sql.shuffle.partitions: \"2\"}}");
     Files.copy(Fixtures.repoRoot().resolve("jobs/demo.key"), in.resolve("demo.key"));
+    nights = new Nights(config, in, out);
     List<String> crm =
         new ArrayList<>(
             List.of(
@@ -81,16 +79,16 @@ class NightAfterNightTest {
                 event("w3", "page", "a-v", null, "2026-02-11T10:00:00Z", "")));
     Files.write(in.resolve("crm.csv"), crm);
     Files.write(in.resolve("web.jsonl"), web);
-    night();
+    nights.run();
 
     web.add(event("w4", "identify", "a-v", "u3", "2026-03-02T10:00:00Z", "carol@example.com"));
     Files.write(in.resolve("web.jsonl"), web);
-    night();
+    nights.run();
 
-    Map<String, String> n2 = nights.get(1);
+    Map<String, String> n2 = nights.profiles(1);
     String merge2 =
-        table(OutputTables.MERGE_HISTORY)
-            .where(col(Cols.RUN_ID).equalTo(runIds.get(1)).and(col(Cols.EVENT).equalTo("merge")))
+        nights.table(OutputTables.MERGE_HISTORY)
+            .where(col(Cols.RUN_ID).equalTo(nights.runId(1)).and(col(Cols.EVENT).equalTo("merge")))
             .select(Cols.MERGE_ID)
             .first()
             .getString(0);
@@ -99,7 +97,7 @@ class NightAfterNightTest {
     admin("merge", "--profile-id", ann, "--profile-id", bob, "--actor", "alice", "--reason", "one person, two accounts");
     admin("unmerge", "--merge-id", merge2, "--actor", "alice", "--reason", "V is Carol's flatmate");
     admin("block", "--phone", "+1 201 555 0100", "--actor", "bob", "--reason", "gateway phone");
-    night();
+    nights.run();
   }
 
   private static String event(String id, String type, String anon, String user, String ts, String email) {
@@ -122,55 +120,34 @@ class NightAfterNightTest {
     assertThat(stdout.toString()).contains("next");
   }
 
-  private void night() {
-    StringWriter err = new StringWriter();
-    int code =
-        IdgraphCli.execute(
-            new PrintWriter(new StringWriter(), true),
-            new PrintWriter(err, true),
-            "run", "--config", config.toString(), "--input", in.toString(), "--output", out.toString());
-    assertThat(code).as("night %d: %s", nights.size() + 1, err).isZero();
-    Map<String, String> ids = new HashMap<>();
-    for (Row r : table(OutputTables.RECORD_PROFILES).select(Cols.SOURCE, Cols.RECORD_ID, Cols.PROFILE_ID).collectAsList()) {
-      ids.put(r.getString(0) + ":" + r.getString(1), r.getString(2));
-    }
-    nights.add(ids);
-    runIds.add(
-        table(OutputTables.RUN_METRICS).orderBy(col("started_at").desc()).select(Cols.RUN_ID).first().getString(0));
-  }
-
-  private Dataset<Row> table(String name) {
-    return SharedSpark.session().read().format("delta").load(out.resolve(name).toString());
-  }
-
   @Test
   void aPersonWhoseRecordsDidNotChangeKeepsTheId() {
-    assertThat(nights.get(1).get("crm:C1")).isEqualTo(nights.get(0).get("crm:C1"));
-    assertThat(nights.get(1).get("web:w1")).isEqualTo(nights.get(0).get("crm:C1"));
-    assertThat(nights.get(1).get("crm:C2")).isEqualTo(nights.get(0).get("crm:C2"));
-    assertThat(nights.get(1).get("crm:C5")).isEqualTo(nights.get(0).get("crm:C4"));
-    assertThat(table(OutputTables.PROFILE_ID_CHANGES).where(col(Cols.RUN_ID).equalTo(runIds.get(0))).count())
+    assertThat(nights.profiles(1).get("crm:C1")).isEqualTo(nights.profiles(0).get("crm:C1"));
+    assertThat(nights.profiles(1).get("web:w1")).isEqualTo(nights.profiles(0).get("crm:C1"));
+    assertThat(nights.profiles(1).get("crm:C2")).isEqualTo(nights.profiles(0).get("crm:C2"));
+    assertThat(nights.profiles(1).get("crm:C5")).isEqualTo(nights.profiles(0).get("crm:C4"));
+    assertThat(nights.table(OutputTables.PROFILE_ID_CHANGES).where(col(Cols.RUN_ID).equalTo(nights.runId(0))).count())
         .isZero();
   }
 
   @Test
   void aVisitorWhoSignsUpKeepsHistoryUnderTheKnownProfilesId() {
-    String carol = nights.get(0).get("crm:C3");
-    String visitor = nights.get(0).get("web:w2");
+    String carol = nights.profiles(0).get("crm:C3");
+    String visitor = nights.profiles(0).get("web:w2");
     assertThat(visitor).isNotEqualTo(carol);
-    assertThat(nights.get(1).get("web:w2")).isEqualTo(carol);
-    assertThat(nights.get(1).get("web:w3")).isEqualTo(carol);
-    assertThat(nights.get(1).get("web:w4")).isEqualTo(carol);
+    assertThat(nights.profiles(1).get("web:w2")).isEqualTo(carol);
+    assertThat(nights.profiles(1).get("web:w3")).isEqualTo(carol);
+    assertThat(nights.profiles(1).get("web:w4")).isEqualTo(carol);
 
     List<Row> changes =
-        table(OutputTables.PROFILE_ID_CHANGES)
-            .where(col(Cols.RUN_ID).equalTo(runIds.get(1)))
+        nights.table(OutputTables.PROFILE_ID_CHANGES)
+            .where(col(Cols.RUN_ID).equalTo(nights.runId(1)))
             .select(Cols.OLD_PROFILE_ID, Cols.NEW_PROFILE_ID, Cols.CHANGE_TYPE)
             .collectAsList();
     assertThat(changes).containsExactly(RowFactory.create(visitor, carol, "merged"));
     Map<String, Long> counted =
-        table(OutputTables.RUN_METRICS)
-            .where(col(Cols.RUN_ID).equalTo(runIds.get(1)))
+        nights.table(OutputTables.RUN_METRICS)
+            .where(col(Cols.RUN_ID).equalTo(nights.runId(1)))
             .select("id_changes")
             .first()
             .getJavaMap(0);
@@ -180,8 +157,8 @@ class NightAfterNightTest {
         .containsEntry("merged", 1L)
         .containsEntry("split", 0L);
     Row merge =
-        table(OutputTables.MERGE_HISTORY)
-            .where(col(Cols.RUN_ID).equalTo(runIds.get(1)))
+        nights.table(OutputTables.MERGE_HISTORY)
+            .where(col(Cols.RUN_ID).equalTo(nights.runId(1)))
             .select(Cols.SURVIVING_PROFILE_ID, Cols.MERGED_PROFILE_IDS, Cols.METHOD, Cols.SIGNALS, Cols.ACTOR, Cols.EVENT)
             .first();
     assertThat(merge.getString(0)).isEqualTo(carol);
@@ -191,8 +168,8 @@ class NightAfterNightTest {
     assertThat(merge.getString(4)).isEqualTo("system");
     // The merge keeps the pre-merge membership an unmerge restores.
     assertThat(
-            table(OutputTables.MERGE_SNAPSHOTS)
-                .where(col(Cols.RUN_ID).equalTo(runIds.get(1)))
+            nights.table(OutputTables.MERGE_SNAPSHOTS)
+                .where(col(Cols.RUN_ID).equalTo(nights.runId(1)))
                 .where(col(Cols.PROFILE_ID).equalTo(visitor))
                 .count())
         .isEqualTo(2);
@@ -200,13 +177,13 @@ class NightAfterNightTest {
 
   @Test
   void aManualMergeJoinsTwoProfilesAndRecordsTheAdmin() {
-    String ann = nights.get(1).get("crm:C1");
-    String bob = nights.get(1).get("crm:C2");
-    assertThat(nights.get(2).get("crm:C1")).isEqualTo(ann);
-    assertThat(nights.get(2).get("crm:C2")).isEqualTo(ann);
+    String ann = nights.profiles(1).get("crm:C1");
+    String bob = nights.profiles(1).get("crm:C2");
+    assertThat(nights.profiles(2).get("crm:C1")).isEqualTo(ann);
+    assertThat(nights.profiles(2).get("crm:C2")).isEqualTo(ann);
     Row merge =
-        table(OutputTables.MERGE_HISTORY)
-            .where(col(Cols.RUN_ID).equalTo(runIds.get(2)).and(col(Cols.METHOD).equalTo("manual")))
+        nights.table(OutputTables.MERGE_HISTORY)
+            .where(col(Cols.RUN_ID).equalTo(nights.runId(2)).and(col(Cols.METHOD).equalTo("manual")))
             .where(col(Cols.EVENT).equalTo("merge"))
             .select(Cols.SURVIVING_PROFILE_ID, Cols.MERGED_PROFILE_IDS, Cols.ACTOR, Cols.REASON)
             .first();
@@ -218,22 +195,22 @@ class NightAfterNightTest {
 
   @Test
   void anUnmergeRestoresThePreMergeProfilesWithTheirIdsAndRecords() {
-    Map<String, String> before = nights.get(0);
-    Map<String, String> after = nights.get(2);
+    Map<String, String> before = nights.profiles(0);
+    Map<String, String> after = nights.profiles(2);
     for (String record : List.of("crm:C3", "web:w2", "web:w3")) {
       assertThat(after.get(record)).as(record).isEqualTo(before.get(record));
     }
     // The sign-up event, new since the merge, stays with the merge's surviving profile.
     assertThat(after.get("web:w4")).isEqualTo(before.get("crm:C3"));
     assertThat(
-            table(OutputTables.PROFILE_ID_CHANGES)
-                .where(col(Cols.RUN_ID).equalTo(runIds.get(2)).and(col(Cols.CHANGE_TYPE).equalTo("unmerged")))
+            nights.table(OutputTables.PROFILE_ID_CHANGES)
+                .where(col(Cols.RUN_ID).equalTo(nights.runId(2)).and(col(Cols.CHANGE_TYPE).equalTo("unmerged")))
                 .select(Cols.OLD_PROFILE_ID, Cols.NEW_PROFILE_ID)
                 .collectAsList())
         .containsExactly(RowFactory.create(before.get("crm:C3"), before.get("web:w2")));
     Row split =
-        table(OutputTables.MERGE_HISTORY)
-            .where(col(Cols.RUN_ID).equalTo(runIds.get(2)).and(col(Cols.EVENT).equalTo("split")))
+        nights.table(OutputTables.MERGE_HISTORY)
+            .where(col(Cols.RUN_ID).equalTo(nights.runId(2)).and(col(Cols.EVENT).equalTo("split")))
             .where(array_contains(col(Cols.MERGED_PROFILE_IDS), before.get("crm:C3")))
             .select(Cols.METHOD, Cols.ACTOR, Cols.SPLIT_PROFILE_IDS)
             .first();
@@ -244,28 +221,28 @@ class NightAfterNightTest {
 
   @Test
   void blockingASharedPhoneSplitsTheProfileAndLogsTheSplit() {
-    String shared = nights.get(1).get("crm:C4");
-    assertThat(nights.get(1).get("crm:C5")).isEqualTo(shared);
-    String dan = nights.get(2).get("crm:C4");
-    String eve = nights.get(2).get("crm:C5");
+    String shared = nights.profiles(1).get("crm:C4");
+    assertThat(nights.profiles(1).get("crm:C5")).isEqualTo(shared);
+    String dan = nights.profiles(2).get("crm:C4");
+    String eve = nights.profiles(2).get("crm:C5");
     assertThat(dan).isNotEqualTo(eve);
     // One part keeps the id: the one holding most of the old profile's records, ties by cluster key.
     assertThat(List.of(dan, eve)).contains(shared);
     List<Row> changes =
-        table(OutputTables.PROFILE_ID_CHANGES)
-            .where(col(Cols.RUN_ID).equalTo(runIds.get(2)).and(col(Cols.OLD_PROFILE_ID).equalTo(shared)))
+        nights.table(OutputTables.PROFILE_ID_CHANGES)
+            .where(col(Cols.RUN_ID).equalTo(nights.runId(2)).and(col(Cols.OLD_PROFILE_ID).equalTo(shared)))
             .select(Cols.NEW_PROFILE_ID, Cols.CHANGE_TYPE)
             .collectAsList();
     assertThat(changes).containsExactly(RowFactory.create(dan.equals(shared) ? eve : dan, "split"));
     assertThat(
-            table(OutputTables.MERGE_HISTORY)
-                .where(col(Cols.RUN_ID).equalTo(runIds.get(2)).and(col(Cols.EVENT).equalTo("split")))
+            nights.table(OutputTables.MERGE_HISTORY)
+                .where(col(Cols.RUN_ID).equalTo(nights.runId(2)).and(col(Cols.EVENT).equalTo("split")))
                 .where(array_contains(col(Cols.MERGED_PROFILE_IDS), shared))
                 .count())
         .isEqualTo(1);
     assertThat(
-            table(OutputTables.LINK_DECISIONS)
-                .where(col(Cols.RUN_ID).equalTo(runIds.get(2)).and(col(Cols.ID_TYPE).equalTo("phone")))
+            nights.table(OutputTables.LINK_DECISIONS)
+                .where(col(Cols.RUN_ID).equalTo(nights.runId(2)).and(col(Cols.ID_TYPE).equalTo("phone")))
                 .where(col("detail").contains("admin"))
                 .count())
         .isEqualTo(1);

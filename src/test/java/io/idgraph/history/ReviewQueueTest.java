@@ -3,22 +3,17 @@ package io.idgraph.history;
 import static org.apache.spark.sql.functions.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.idgraph.cli.IdgraphCli;
 import io.idgraph.schema.Cols;
 import io.idgraph.sink.OutputTables;
 import io.idgraph.testing.Fixtures;
+import io.idgraph.testing.Nights;
 import io.idgraph.testing.SharedSpark;
 import io.idgraph.testing.SparkTest;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -39,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReviewQueueTest {
   @TempDir static Path in;
   @TempDir static Path out;
-  private final List<Map<String, String>> nights = new ArrayList<>();
+  private Nights nights;
   private Path config;
   private String approved;
   private String rejected;
@@ -62,8 +57,9 @@ class ReviewQueueTest {
             visit("w3", "a-3", "10.0.2.5", "Safari/2", "2026-02-02T10:00:00Z"),
             visit("w4", "a-4", "10.0.2.6", "Safari/2", "2026-02-02T10:05:00Z")));
     config = writeConfig(0.85);
-    night();
-    Dataset<Row> queue = table(OutputTables.MERGE_CANDIDATES);
+    nights = new Nights(config, in, out);
+    nights.run();
+    Dataset<Row> queue = nights.table(OutputTables.MERGE_CANDIDATES);
     assertThat(queue.where(col(Cols.STATUS).equalTo("pending")).count()).isEqualTo(2);
     approved = candidateOf("web:w1");
     rejected = candidateOf("web:w3");
@@ -76,7 +72,7 @@ class ReviewQueueTest {
             io.idgraph.ops.ManualOperations.schema())
         .write().format("delta").mode("append").save(out.resolve(io.idgraph.ops.ManualOperations.TABLE).toString());
     config = writeConfig(0.65);
-    night();
+    nights.run();
   }
 
   private Path writeConfig(double threshold) {
@@ -99,12 +95,12 @@ class ReviewQueueTest {
 
   private String candidateOf(String record) {
     String det =
-        table(OutputTables.RECORD_PROFILES)
+        nights.table(OutputTables.RECORD_PROFILES)
             .where(concat_ws(":", col(Cols.SOURCE), col(Cols.RECORD_ID)).equalTo(record))
             .select(Cols.DETERMINISTIC_PROFILE_ID)
             .first()
             .getString(0);
-    return table(OutputTables.MERGE_CANDIDATES)
+    return nights.table(OutputTables.MERGE_CANDIDATES)
         .where(col(Cols.PROFILE_A).equalTo(det).or(col(Cols.PROFILE_B).equalTo(det)))
         .select(Cols.CANDIDATE_ID)
         .first()
@@ -121,51 +117,32 @@ class ReviewQueueTest {
         null, null, null, candidate);
   }
 
-  private void night() {
-    StringWriter err = new StringWriter();
-    int code =
-        IdgraphCli.execute(
-            new PrintWriter(new StringWriter(), true),
-            new PrintWriter(err, true),
-            "run", "--config", config.toString(), "--input", in.toString(), "--output", out.toString());
-    assertThat(code).as("night %d: %s", nights.size() + 1, err).isZero();
-    Map<String, String> ids = new HashMap<>();
-    for (Row r : table(OutputTables.RECORD_PROFILES).select(Cols.SOURCE, Cols.RECORD_ID, Cols.PROFILE_ID).collectAsList()) {
-      ids.put(r.getString(0) + ":" + r.getString(1), r.getString(2));
-    }
-    nights.add(ids);
-  }
-
-  private Dataset<Row> table(String name) {
-    return SharedSpark.session().read().format("delta").load(out.resolve(name).toString());
-  }
-
   @Test
   void anApprovedPairIsMergedByTheAdmin() {
-    assertThat(nights.get(0).get("web:w1")).isNotEqualTo(nights.get(0).get("web:w2"));
-    assertThat(nights.get(1).get("web:w1")).isEqualTo(nights.get(1).get("web:w2"));
+    assertThat(nights.profiles(0).get("web:w1")).isNotEqualTo(nights.profiles(0).get("web:w2"));
+    assertThat(nights.profiles(1).get("web:w1")).isEqualTo(nights.profiles(1).get("web:w2"));
     assertThat(
-            table(OutputTables.MERGE_CANDIDATES)
+            nights.table(OutputTables.MERGE_CANDIDATES)
                 .where(col(Cols.CANDIDATE_ID).equalTo(approved))
                 .select(Cols.STATUS)
                 .first()
                 .getString(0))
         .isEqualTo("approved");
     Row merge =
-        table(OutputTables.MERGE_HISTORY)
+        nights.table(OutputTables.MERGE_HISTORY)
             .where(col(Cols.METHOD).equalTo("manual"))
             .select(Cols.ACTOR, Cols.SURVIVING_PROFILE_ID)
             .first();
     assertThat(merge.getString(0)).isEqualTo("carol");
-    assertThat(merge.getString(1)).isEqualTo(nights.get(1).get("web:w1"));
+    assertThat(merge.getString(1)).isEqualTo(nights.profiles(1).get("web:w1"));
   }
 
   @Test
   void aRejectedPairStaysApartEvenAboveTheThreshold() {
-    assertThat(nights.get(1).get("web:w3")).isNotEqualTo(nights.get(1).get("web:w4"));
-    assertThat(nights.get(1).get("web:w3")).isEqualTo(nights.get(0).get("web:w3"));
+    assertThat(nights.profiles(1).get("web:w3")).isNotEqualTo(nights.profiles(1).get("web:w4"));
+    assertThat(nights.profiles(1).get("web:w3")).isEqualTo(nights.profiles(0).get("web:w3"));
     assertThat(
-            table(OutputTables.MERGE_CANDIDATES)
+            nights.table(OutputTables.MERGE_CANDIDATES)
                 .where(col(Cols.CANDIDATE_ID).equalTo(rejected))
                 .select(Cols.STATUS, Cols.PROBABILITY)
                 .first())
