@@ -155,6 +155,8 @@ class IncrementalNightsTest {
     assertThat(commits()).isEqualTo(before);
 
     // Night 4: C2 deleted from the CRM export, C1's email changed.
+    String ann = profileOf(spark, "crm", "C1");
+    String bob = profileOf(spark, "crm", "C2");
     Fixtures.write(in, "crm.csv", CRM_HEADER,
         "C1,ann.lee@newjob.com,,Ann,Lee,,,US,u-1,2026-01-01,2026-11-23",
         "C3,cy@mail.com,,Cy,Ott,,,US,,2026-01-01,2026-11-01");
@@ -177,11 +179,26 @@ class IncrementalNightsTest {
         .extracting(r -> r.getString(0) + ":" + r.getString(1))
         .containsExactly("email:" + oldEmail);
     assertThat(changes.count()).isEqualTo(2);
+    // Ann keeps her profile id through the new email; Bob's profile, left without records, is deleted.
+    assertThat(profileOf(spark, "crm", "C1")).isEqualTo(ann);
+    assertThat(
+            table(spark, OutputTables.PROFILE_ID_CHANGES)
+                .where(col(Cols.OLD_PROFILE_ID).equalTo(bob))
+                .select(Cols.CHANGE_TYPE)
+                .as(Encoders.STRING())
+                .collectAsList())
+        .containsExactly("deleted");
+    List<Row> beforeRebuild =
+        table(spark, OutputTables.RECORD_PROFILES).select(Cols.SOURCE, Cols.RECORD_ID, Cols.PROFILE_ID).collectAsList();
 
     // Night 5: --full-rebuild reads every file again.
     night("--full-rebuild");
     assertThat(manifestOf(spark, 4)).extracting(r -> r.getString(0) + " " + r.getString(1) + " " + r.getLong(3))
         .containsExactly("crm read_all 2", "web read_all 2", "web read_all 1");
     assertThat(table(spark, OutputTables.RECORD_PROFILES).count()).isEqualTo(5);
+    // ... and keeps every profile id.
+    assertThat(
+            table(spark, OutputTables.RECORD_PROFILES).select(Cols.SOURCE, Cols.RECORD_ID, Cols.PROFILE_ID).collectAsList())
+        .containsExactlyInAnyOrderElementsOf(beforeRebuild);
   }
 }
