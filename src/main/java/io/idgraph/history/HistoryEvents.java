@@ -121,8 +121,7 @@ public final class HistoryEvents {
             .agg(
                 (scored ? min(col(ScoredLinks.LINK_CONFIDENCE)) : lit(null).cast("double")).as("_weakest"),
                 (manual ? max(col(OP_ID)) : lit(null).cast("string")).as("_op"));
-    Dataset<Row> ops =
-        operations.select(col("op_id").as("_op"), col(Cols.ACTOR).as("_actor"), col(Cols.REASON).as("_why"));
+    Dataset<Row> ops = byOperation(operations);
     Column sig = coalesce(col(Cols.SIGNALS), array().cast("array<string>"));
     Column probabilistic = col("_weakest").lt(1.0);
     Column method =
@@ -173,8 +172,7 @@ public final class HistoryEvents {
         has(records, OP_ID)
             ? records.groupBy(StableIds.CLUSTER).agg(max(col(OP_ID)).as("_op"))
             : named.select(col(StableIds.CLUSTER)).distinct().withColumn("_op", lit(null).cast("string"));
-    Dataset<Row> ops =
-        operations.select(col("op_id").as("_op"), col(Cols.ACTOR).as("_actor"), col(Cols.REASON).as("_why"));
+    Dataset<Row> ops = byOperation(operations);
     Column forced = col(PINNED);
     return named
         .join(clusterOps, StableIds.CLUSTER, "left")
@@ -252,6 +250,11 @@ public final class HistoryEvents {
             col("_det").as(Cols.PROFILE_ID),
             col(Cols.SOURCE),
             col(Cols.RECORD_ID));
+  }
+
+  /** (_op, _actor, _why) of the operations, to join on a row's op id. */
+  private static Dataset<Row> byOperation(Dataset<Row> operations) {
+    return operations.select(col("op_id").as("_op"), col(Cols.ACTOR).as("_actor"), col(Cols.REASON).as("_why"));
   }
 
   private static final String PINNED = Cols.INTERNAL_PREFIX + "pinned";

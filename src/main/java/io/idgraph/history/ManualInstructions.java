@@ -2,11 +2,9 @@ package io.idgraph.history;
 
 import static org.apache.spark.sql.functions.*;
 
-import io.delta.tables.DeltaTable;
 import io.idgraph.ops.ManualOperations;
 import io.idgraph.schema.Cols;
 import io.idgraph.sink.OutputTables;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -70,10 +68,8 @@ public final class ManualInstructions {
   }
 
   private static Dataset<Row> table(SparkSession spark, String root, String name, StructType empty) {
-    String path = new Path(root, name).toString();
-    return DeltaTable.isDeltaTable(spark, path)
-        ? spark.read().format("delta").load(path)
-        : spark.createDataFrame(java.util.List.of(), empty);
+    return OutputTables.read(spark, root, name)
+        .orElseGet(() -> spark.createDataFrame(java.util.List.of(), empty));
   }
 
   private Dataset<Row> ops(String operation) {

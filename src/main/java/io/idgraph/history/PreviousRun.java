@@ -2,10 +2,8 @@ package io.idgraph.history;
 
 import static org.apache.spark.sql.functions.*;
 
-import io.delta.tables.DeltaTable;
 import io.idgraph.schema.Cols;
 import io.idgraph.sink.OutputTables;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -33,14 +31,11 @@ public record PreviousRun(Dataset<Row> records, Dataset<Row> profiles, boolean p
           .add(Cols.FIRST_SEEN, DataTypes.TimestampType);
 
   public static PreviousRun read(SparkSession spark, String outputRoot) {
-    String recordsPath = new Path(outputRoot, OutputTables.RECORD_PROFILES).toString();
-    String profilesPath = new Path(outputRoot, OutputTables.PROFILES).toString();
-    if (!DeltaTable.isDeltaTable(spark, recordsPath) || !DeltaTable.isDeltaTable(spark, profilesPath)) {
-      return none(spark);
-    }
-    return of(
-        spark.read().format("delta").load(recordsPath),
-        spark.read().format("delta").load(profilesPath));
+    var records = OutputTables.read(spark, outputRoot, OutputTables.RECORD_PROFILES);
+    var profiles = OutputTables.read(spark, outputRoot, OutputTables.PROFILES);
+    return records.isPresent() && profiles.isPresent()
+        ? of(records.get(), profiles.get())
+        : none(spark);
   }
 
   /** The previous night from its record_profiles and profiles tables (as written by the run). */

@@ -86,14 +86,8 @@ public final class StableIds {
     Dataset<Row> survivors =
         overlap
             .where(col(HEIR))
-            .join(previous.profiles(), Cols.OLD_PROFILE_ID)
-            .unionByName(
-                // An id pinned by an unmerge of a first-night merge was never a published profile.
-                overlap
-                    .where(col(HEIR).and(col(RECORDS).equalTo(lit(Long.MAX_VALUE))))
-                    .join(previous.profiles(), Cols.OLD_PROFILE_ID, "left_anti")
-                    .withColumn(Cols.STATE, lit(null).cast("string"))
-                    .withColumn(Cols.FIRST_SEEN, lit(null).cast("timestamp")))
+            // Left: an id pinned by an unmerge of a first-night merge was never a published profile.
+            .join(previous.profiles(), new String[] {Cols.OLD_PROFILE_ID}, "left")
             .withColumn(
                 "_rank",
                 row_number()

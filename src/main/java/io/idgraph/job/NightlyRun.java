@@ -415,16 +415,13 @@ public final class NightlyRun {
 
   /** When the given run started, from run_metrics (null if it left no row). */
   private java.sql.Timestamp lastRunStart(String outputRoot, String lastRunId) {
-    String path = new org.apache.hadoop.fs.Path(outputRoot, OutputTables.RUN_METRICS).toString();
-    if (!io.delta.tables.DeltaTable.isDeltaTable(spark, path)) {
-      return null;
-    }
-    List<Row> rows =
-        spark.read().format("delta").load(path)
-            .where(col(Cols.RUN_ID).equalTo(lastRunId))
-            .select("started_at")
-            .collectAsList();
-    return rows.isEmpty() ? null : rows.get(0).getTimestamp(0);
+    return OutputTables.read(spark, outputRoot, OutputTables.RUN_METRICS)
+        .flatMap(
+            m ->
+                m.where(col(Cols.RUN_ID).equalTo(lastRunId)).select("started_at").collectAsList().stream()
+                    .findFirst())
+        .map(r -> r.getTimestamp(0))
+        .orElse(null);
   }
 
   /**

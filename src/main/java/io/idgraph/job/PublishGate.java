@@ -2,14 +2,12 @@ package io.idgraph.job;
 
 import static org.apache.spark.sql.functions.*;
 
-import io.delta.tables.DeltaTable;
 import io.idgraph.sink.OutputTables;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -74,12 +72,12 @@ public final class PublishGate {
    * or an empty map on a first night.
    */
   public static Map<String, Long> previousAccepted(SparkSession spark, String outputRoot) {
-    String table = new Path(outputRoot, OutputTables.RUN_METRICS).toString();
     Map<String, Long> out = new HashMap<>();
-    if (!DeltaTable.isDeltaTable(spark, table)) {
+    var table = OutputTables.read(spark, outputRoot, OutputTables.RUN_METRICS);
+    if (table.isEmpty()) {
       return out;
     }
-    var metrics = spark.read().format("delta").load(table);
+    var metrics = table.get();
     List<Row> last = metrics.orderBy(col("started_at").desc()).select(col("run_id")).limit(1).collectAsList();
     if (last.isEmpty()) {
       return out;

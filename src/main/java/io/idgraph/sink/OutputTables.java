@@ -1,6 +1,12 @@
 package io.idgraph.sink;
 
+import io.delta.tables.DeltaTable;
 import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /** Names of the Delta tables idgraph writes, each at {@code <output>/<name>}. */
 public final class OutputTables {
@@ -53,4 +59,12 @@ public final class OutputTables {
           SOURCE_RECORDS,
           RUN_MANIFEST,
           RECORD_CHANGES);
+
+  /** The table under {@code outputRoot} as a lazy Dataset, or empty when no run has written it yet. */
+  public static Optional<Dataset<Row>> read(SparkSession spark, String outputRoot, String table) {
+    String path = new Path(outputRoot, table).toString();
+    return DeltaTable.isDeltaTable(spark, path)
+        ? Optional.of(spark.read().format("delta").load(path))
+        : Optional.empty();
+  }
 }
