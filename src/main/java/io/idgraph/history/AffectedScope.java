@@ -81,7 +81,7 @@ public final class AffectedScope {
         Arrays.stream(tonight.columns()).filter(c -> !c.equals(Cols.FILE)).toArray(String[]::new);
     Dataset<Row> keys = tonight.select(Cols.SOURCE, Cols.RECORD_ID);
     Dataset<Row> before =
-        fingerprint(previousState.join(broadcast(keys), new String[] {Cols.SOURCE, Cols.RECORD_ID}, "left_semi"), columns);
+        fingerprint(previousState.join(keys, new String[] {Cols.SOURCE, Cols.RECORD_ID}, "left_semi"), columns);
     Dataset<Row> changedOrNew =
         fingerprint(tonight, columns)
             .join(before, new String[] {Cols.SOURCE, Cols.RECORD_ID, FINGERPRINT}, "left_anti")
