@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A scoped incremental night gives the tables a full rebuild of the same night gives. Night 1: four
  * CRM contacts and web visits of two of them. Night 2: one new web file with a visit of Ann, run twice
  * from a copy of night 1's output: incrementally (only Ann's profile is recomputed) and with
- * --full-rebuild.
+ * --full-rebuild. Night 3 re-sends the CRM export unchanged: nothing is recomputed.
  */
 @SparkTest
 class ScopedNightsTest {
@@ -147,5 +147,21 @@ class ScopedNightsTest {
         .containsExactlyInAnyOrder("C2", "m3", "C3", "C4", "m4");
     Row metrics = table(spark, scoped, OutputTables.RUN_METRICS).orderBy(col("started_at").desc()).first();
     assertThat((Long) metrics.getAs("profiles")).isEqualTo(6L);
+
+    // Night 3: the CRM export is written again with the same rows. It is read (its file changed), but
+    // no record changed: the scope is empty and every table keeps its rows.
+    Dataset<Row> beforeNight3 = comparable(spark, scoped, OutputTables.RECORD_PROFILES).cache();
+    beforeNight3.count();
+    Path crm = in.resolve("crm.csv");
+    Files.writeString(crm, Files.readString(crm));
+    Files.setLastModifiedTime(crm, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    night(config, in, scoped);
+    assertThat(table(spark, scoped, OutputTables.RUN_METRICS).count()).as("night 3 ran").isEqualTo(3);
+    Dataset<Row> afterNight3 = comparable(spark, scoped, OutputTables.RECORD_PROFILES);
+    assertThat(afterNight3.exceptAll(beforeNight3).count()).isZero();
+    assertThat(beforeNight3.exceptAll(afterNight3).count()).isZero();
+    assertThat(table(spark, scoped, OutputTables.PROFILES).count()).isEqualTo(6);
+    assertThat(table(spark, scoped, OutputTables.PROFILE_ID_CHANGES).count()).isZero();
+    beforeNight3.unpersist();
   }
 }
