@@ -61,12 +61,26 @@ public final class AffectedScope {
       Dataset<Row> previousRecords,
       Dataset<Row> unlinkable,
       GraphConfig graph) {
-    Dataset<Row> touched = touchedRecords(previousState, tonight, state);
-    Dataset<Row> ids =
-        touchedIdentifiers(touched, previousState, state, graph);
     Dataset<Row> affected =
-        expand(affectedProfiles(touched, ids, previousLinks, previousRecords), previousLinks, unlinkable, graph);
+        affected(previousState, tonight, state, previousLinks, previousRecords, unlinkable, graph);
     return new Scope(affected, scopeRecords(state, previousRecords, affected));
+  }
+
+  /**
+   * (old_profile_id) of the previous profiles tonight recomputes: steps 1 to 3 of the class comment.
+   * The caller caches it before {@link #scopeRecords}, which would otherwise compute it again.
+   */
+  public static Dataset<Row> affected(
+      Dataset<Row> previousState,
+      Dataset<Row> tonight,
+      Dataset<Row> state,
+      Dataset<Row> previousLinks,
+      Dataset<Row> previousRecords,
+      Dataset<Row> unlinkable,
+      GraphConfig graph) {
+    Dataset<Row> touched = touchedRecords(previousState, tonight, state);
+    Dataset<Row> ids = touchedIdentifiers(touched, previousState, state, graph);
+    return expand(affectedProfiles(touched, ids, previousLinks, previousRecords), previousLinks, unlinkable, graph);
   }
 
   /**

@@ -227,11 +227,14 @@ public final class NightlyRun {
             stage(
                 "scope",
                 () -> {
-                  AffectedScope.Scope s =
-                      AffectedScope.of(
-                          plan.previousState(), tonight, records, before.links(), before.records(), unlinkable,
-                          job.graph());
-                  AffectedScope.Scope p = new AffectedScope.Scope(persist(s.profiles()), persist(s.records()));
+                  Dataset<Row> affected =
+                      persist(
+                          AffectedScope.affected(
+                              plan.previousState(), tonight, records, before.links(), before.records(),
+                              unlinkable, job.graph()));
+                  AffectedScope.Scope p =
+                      new AffectedScope.Scope(
+                          affected, persist(AffectedScope.scopeRecords(records, before.records(), affected)));
                   LOG.info(
                       "[{}] incremental night: recomputing {} previous profile(s) and {} record(s) of {}",
                       runId,
