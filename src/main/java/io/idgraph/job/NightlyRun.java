@@ -3,6 +3,7 @@ package io.idgraph.job;
 import static org.apache.spark.sql.functions.*;
 
 import io.idgraph.cluster.Atoms;
+import io.idgraph.cluster.ConnectedComponents;
 import io.idgraph.cluster.IdentityConstraints;
 import io.idgraph.cluster.ProfileAssignment;
 import io.idgraph.cluster.RuleAwareClustering;
@@ -80,6 +81,12 @@ public final class NightlyRun {
   private String runId;
   /** A record's content-derived profile key tonight, before manual operations and stable ids. */
   private static final String TONIGHT = Cols.INTERNAL_PREFIX + "tonight";
+  /**
+   * A scoped night with at most this many records joins connected components on the driver
+   * (cluster.DriverConnectedComponents): its edges fit in memory many times over, and GraphX's fixed
+   * cost per rule tier is most of a small night's components stage.
+   */
+  static final long DRIVER_COMPONENTS_MAX_RECORDS = 200_000;
 
   public NightlyRun(
       SparkSession spark, LoadedConfig config, HashKey key, SourceRegistry registry) {
@@ -96,11 +103,12 @@ public final class NightlyRun {
     IdentifierNormalizer identifiers =
         new IdentifierNormalizer(new EmailOptions(job.normalize().emailStripPlusTag()));
     IdentifierHasher hasher = new IdentifierHasher(key.bytes());
-    RuleAwareClustering clustering =
-        new RuleAwareClustering(
-            IdentityConstraints.of(
-                job.rules(), DoNotLinkIdentifiers.resolvePairs(job.rules(), identifiers, hasher)),
-            job.graph().algorithm());
+    IdentityConstraints constraints =
+        IdentityConstraints.of(
+            job.rules(), DoNotLinkIdentifiers.resolvePairs(job.rules(), identifiers, hasher));
+    RuleAwareClustering clustering = new RuleAwareClustering(constraints, job.graph().algorithm());
+    // A small scoped night joins components on the driver: GraphX costs seconds per rule tier at any size.
+    RuleAwareClustering driverClustering = new RuleAwareClustering(constraints, ConnectedComponents.DRIVER);
     try (OutputLock lock =
         OutputLock.acquire(ctx.outputRoot(), ctx.runId(), spark.sparkContext().hadoopConfiguration())) {
       // Last night's state and the admins' instructions, both from the output tables (lazy).
@@ -220,6 +228,7 @@ public final class NightlyRun {
       PreviousOutputs before = scopeOf(ctx, plan, previous, manualSinceLastRun);
       AffectedScope.Scope scope = null;
       Dataset<Row> clusterRecords = records;
+      long scopeRecords = 0;
       PreviousRun previousInScope = previous;
       if (before != null) {
         Dataset<Row> unlinkable = decisions.where(col(Cols.RULE).notEqual(lit(LinkDecisions.BLOCKLIST)));
@@ -244,6 +253,7 @@ public final class NightlyRun {
                   return p;
                 });
         clusterRecords = scope.records();
+        scopeRecords = scope.records().count();
         previousInScope = previous.restrictedTo(scope.profiles());
       }
 
@@ -260,7 +270,9 @@ public final class NightlyRun {
       Dataset<Row> atomized = persist(Atoms.withAtom(anchored));
       Dataset<Row> atomIds = Atoms.identifiers(atomized);
       // Clustering is eager (each tier materializes its groups), so all of it runs inside the stage.
-      Result clustered = stage("components", () -> clustering.cluster(atomIds));
+      RuleAwareClustering nightClustering =
+          scope != null && scopeRecords <= DRIVER_COMPONENTS_MAX_RECORDS ? driverClustering : clustering;
+      Result clustered = stage("components", () -> nightClustering.cluster(atomIds));
       // Both cached and materialized by the clustering until release().
       Dataset<Row> deterministic = persist(ProfileAssignment.assign(atomized, clustered.atomGroups()));
       Dataset<Row> refusals = LinkDecisions.refusedLinks(clustered.refusals());
@@ -282,7 +294,7 @@ public final class NightlyRun {
             stage(
                 "probabilistic-links",
                 () ->
-                    clustering.linkPairs(
+                    nightClustering.linkPairs(
                         atomIds,
                         clustered.atomGroups(),
                         ScoredLinks.pairsToMerge(
@@ -490,6 +502,7 @@ public final class NightlyRun {
     } finally {
       spark.sparkContext().clearJobGroup();
       clustering.release();
+      driverClustering.release();
       persisted.forEach(Dataset::unpersist);
       spark.conf().unset("spark.databricks.delta.commitInfo.userMetadata");
     }
