@@ -27,7 +27,7 @@ public final class DeterministicEdges {
   private DeterministicEdges() {}
 
   /** Whether an identifier struct's type links records, per {@link GraphConfig#links}. */
-  static Column isLinkable(Column idType, GraphConfig graph) {
+  public static Column isLinkable(Column idType, GraphConfig graph) {
     List<String> exact = new ArrayList<>();
     for (String t : graph.linkTypes()) {
       if (!t.equals("external_id")) {

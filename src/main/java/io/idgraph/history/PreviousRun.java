@@ -17,8 +17,35 @@ import org.apache.spark.sql.types.StructType;
  * @param records (source, record_id, old_profile_id) of every record the previous night assigned
  * @param profiles (old_profile_id, state, first_seen) of every profile it published
  * @param present false on a first night (no previous tables); both Datasets are then empty
+ * @param takenIds (old_profile_id) of every profile the previous night published, which a fresh id
+ *     must avoid; null means those of {@code profiles}. Differs from them only when {@link
+ *     #restrictedTo} narrowed the night to the profiles an incremental night recomputes.
  */
-public record PreviousRun(Dataset<Row> records, Dataset<Row> profiles, boolean present) {
+public record PreviousRun(
+    Dataset<Row> records, Dataset<Row> profiles, boolean present, Dataset<Row> takenIds) {
+  public PreviousRun(Dataset<Row> records, Dataset<Row> profiles, boolean present) {
+    this(records, profiles, present, null);
+  }
+
+  /** Ids no new profile may take: every id the previous night published (old_profile_id). */
+  public Dataset<Row> takenIds() {
+    return takenIds != null ? takenIds : profiles.select(col(Cols.OLD_PROFILE_ID));
+  }
+
+  /**
+   * The previous night as far as tonight's scope sees it: the records and profiles of the {@code
+   * affected} profiles (column old_profile_id) only, so overlap, survivors and deleted profiles are
+   * judged within the scope; the ids of all previous profiles stay taken.
+   */
+  public PreviousRun restrictedTo(Dataset<Row> affected) {
+    Dataset<Row> ids = affected.select(col(Cols.OLD_PROFILE_ID)).distinct();
+    return new PreviousRun(
+        records.join(ids, Cols.OLD_PROFILE_ID, "left_semi"),
+        profiles.join(ids, Cols.OLD_PROFILE_ID, "left_semi"),
+        present,
+        takenIds());
+  }
+
   static final StructType RECORDS =
       new StructType()
           .add(Cols.SOURCE, DataTypes.StringType)

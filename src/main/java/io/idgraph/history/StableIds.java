@@ -104,7 +104,7 @@ public final class StableIds {
                 array_sort(collect_set(col(Cols.OLD_PROFILE_ID))).as(INHERITED));
 
     Dataset<Row> takenIds =
-        previous.profiles().select(col(Cols.OLD_PROFILE_ID).as("_taken")).distinct();
+        previous.takenIds().select(col(Cols.OLD_PROFILE_ID).as("_taken")).distinct();
     Column freshId =
         concat(lit("prf_"), substring(sha2(concat_ws("|", col(CLUSTER), lit(runId)), 256), 1, 16));
     Dataset<Row> clusters =

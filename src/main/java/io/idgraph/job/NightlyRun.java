@@ -3,6 +3,7 @@ package io.idgraph.job;
 import static org.apache.spark.sql.functions.*;
 
 import io.idgraph.cluster.Atoms;
+import io.idgraph.cluster.ConnectedComponents;
 import io.idgraph.cluster.IdentityConstraints;
 import io.idgraph.cluster.ProfileAssignment;
 import io.idgraph.cluster.RuleAwareClustering;
@@ -15,6 +16,7 @@ import io.idgraph.config.SourceConfig;
 import io.idgraph.graph.DeterministicEdges;
 import io.idgraph.graph.LinkDecisions;
 import io.idgraph.graph.LinkRules;
+import io.idgraph.history.AffectedScope;
 import io.idgraph.history.HistoryEvents;
 import io.idgraph.history.ManualInstructions;
 import io.idgraph.history.ManualLinks;
@@ -79,6 +81,12 @@ public final class NightlyRun {
   private String runId;
   /** A record's content-derived profile key tonight, before manual operations and stable ids. */
   private static final String TONIGHT = Cols.INTERNAL_PREFIX + "tonight";
+  /**
+   * A scoped night with at most this many records joins connected components on the driver
+   * (cluster.DriverConnectedComponents): its edges fit in memory many times over, and GraphX's fixed
+   * cost per rule tier is most of a small night's components stage.
+   */
+  static final long DRIVER_COMPONENTS_MAX_RECORDS = 200_000;
 
   public NightlyRun(
       SparkSession spark, LoadedConfig config, HashKey key, SourceRegistry registry) {
@@ -95,11 +103,12 @@ public final class NightlyRun {
     IdentifierNormalizer identifiers =
         new IdentifierNormalizer(new EmailOptions(job.normalize().emailStripPlusTag()));
     IdentifierHasher hasher = new IdentifierHasher(key.bytes());
-    RuleAwareClustering clustering =
-        new RuleAwareClustering(
-            IdentityConstraints.of(
-                job.rules(), DoNotLinkIdentifiers.resolvePairs(job.rules(), identifiers, hasher)),
-            job.graph().algorithm());
+    IdentityConstraints constraints =
+        IdentityConstraints.of(
+            job.rules(), DoNotLinkIdentifiers.resolvePairs(job.rules(), identifiers, hasher));
+    RuleAwareClustering clustering = new RuleAwareClustering(constraints, job.graph().algorithm());
+    // A small scoped night joins components on the driver: GraphX costs seconds per rule tier at any size.
+    RuleAwareClustering driverClustering = new RuleAwareClustering(constraints, ConnectedComponents.DRIVER);
     try (OutputLock lock =
         OutputLock.acquire(ctx.outputRoot(), ctx.runId(), spark.sparkContext().hadoopConfiguration())) {
       // Last night's state and the admins' instructions, both from the output tables (lazy).
@@ -117,8 +126,10 @@ public final class NightlyRun {
       RunInputs.Plan plan =
           stage("open-sources", () -> RunInputs.plan(spark, job, ctx, hasher, recordColumns));
       RunInputs.log(runId, plan);
-      if (plan.nothingNew()
-          && !manual.recordedSince(lastRunStart(ctx.outputRoot(), plan.history().get().lastRunId()))) {
+      boolean manualSinceLastRun =
+          plan.history().isEmpty()
+              || manual.recordedSince(lastRunStart(ctx.outputRoot(), plan.history().get().lastRunId()));
+      if (plan.nothingNew() && !manualSinceLastRun) {
         LOG.info(
             "[{}] nothing new since run {}: no source has a new or changed file and the config is"
                 + " unchanged; nothing written",
@@ -212,10 +223,44 @@ public final class NightlyRun {
                   ctx.runId()));
       stage("rules", decisions::count);
 
+      // An incremental night recomputes only the profiles tonight's records touch (AffectedScope);
+      // the rules above still count every record, so a hub is a hub whatever the scope.
+      PreviousOutputs before = scopeOf(ctx, plan, previous, manualSinceLastRun);
+      AffectedScope.Scope scope = null;
+      Dataset<Row> clusterRecords = records;
+      long scopeRecords = 0;
+      PreviousRun previousInScope = previous;
+      if (before != null) {
+        Dataset<Row> unlinkable = decisions.where(col(Cols.RULE).notEqual(lit(LinkDecisions.BLOCKLIST)));
+        scope =
+            stage(
+                "scope",
+                () -> {
+                  Dataset<Row> affected =
+                      persist(
+                          AffectedScope.affected(
+                              plan.previousState(), tonight, records, before.links(), before.records(),
+                              unlinkable, job.graph()));
+                  AffectedScope.Scope p =
+                      new AffectedScope.Scope(
+                          affected, persist(AffectedScope.scopeRecords(records, before.records(), affected)));
+                  LOG.info(
+                      "[{}] incremental night: recomputing {} previous profile(s) and {} record(s) of {}",
+                      runId,
+                      p.profiles().count(),
+                      p.records().count(),
+                      state.count());
+                  return p;
+                });
+        clusterRecords = scope.records();
+        scopeRecords = scope.records().count();
+        previousInScope = previous.restrictedTo(scope.profiles());
+      }
+
       Dataset<Row> anchored =
           persist(
               DeterministicEdges.withAnchors(
-                  records,
+                  clusterRecords,
                   job.graph(),
                   decisions.where(col(Cols.RULE).notEqual(lit(LinkDecisions.BLOCKLIST)))));
       Dataset<Row> edges =
@@ -225,7 +270,9 @@ public final class NightlyRun {
       Dataset<Row> atomized = persist(Atoms.withAtom(anchored));
       Dataset<Row> atomIds = Atoms.identifiers(atomized);
       // Clustering is eager (each tier materializes its groups), so all of it runs inside the stage.
-      Result clustered = stage("components", () -> clustering.cluster(atomIds));
+      RuleAwareClustering nightClustering =
+          scope != null && scopeRecords <= DRIVER_COMPONENTS_MAX_RECORDS ? driverClustering : clustering;
+      Result clustered = stage("components", () -> nightClustering.cluster(atomIds));
       // Both cached and materialized by the clustering until release().
       Dataset<Row> deterministic = persist(ProfileAssignment.assign(atomized, clustered.atomGroups()));
       Dataset<Row> refusals = LinkDecisions.refusedLinks(clustered.refusals());
@@ -233,7 +280,10 @@ public final class NightlyRun {
       Dataset<Row> atomGroups = clustered.atomGroups();
       Dataset<Row> mergeCandidates = null;
       Dataset<Row> modelParameters = null;
-      ScoringConfig scoringConfig = job.scoring();
+      ScoringConfig scoringConfig =
+          before == null || before.model() == null
+              ? job.scoring()
+              : withModel(job.scoring(), before.model());
       if (scoringConfig.enabled()) {
         Scored scored =
             stage("scoring", () -> CandidateScoring.score(deterministic, scoringConfig, RANDOM_PAIRS_SEED));
@@ -244,7 +294,7 @@ public final class NightlyRun {
             stage(
                 "probabilistic-links",
                 () ->
-                    clustering.linkPairs(
+                    nightClustering.linkPairs(
                         atomIds,
                         clustered.atomGroups(),
                         ScoredLinks.pairsToMerge(
@@ -291,7 +341,7 @@ public final class NightlyRun {
           Pins.apply(
               ManualLinks.apply(assigned.withColumn(TONIGHT, col(Cols.PROFILE_ID)), manual.links()),
               manual.pins());
-      StableIds.Result ids = StableIds.assign(reshaped, previous, ctx.runId());
+      StableIds.Result ids = StableIds.assign(reshaped, previousInScope, ctx.runId());
       Dataset<Row> overlap = persist(ids.overlap());
       Dataset<Row> clusters = persist(ids.clusters());
       ids = new StableIds.Result(ids.records(), overlap, clusters);
@@ -308,9 +358,9 @@ public final class NightlyRun {
           ProfileTables.mergeHistory(newRecords, ctx.runId(), ctx.startedAt(), reversibleDays)
               .unionByName(
                   HistoryEvents.merges(
-                      ids, stable, previous, manual.info(), ctx.runId(), ctx.startedAt(), reversibleDays))
+                      ids, stable, previousInScope, manual.info(), ctx.runId(), ctx.startedAt(), reversibleDays))
               .unionByName(HistoryEvents.splits(ids, manual.info(), stable, ctx.runId(), ctx.startedAt()));
-      Dataset<Row> snapshotRows = HistoryEvents.snapshots(ids, previous, ctx.runId());
+      Dataset<Row> snapshotRows = HistoryEvents.snapshots(ids, previousInScope, ctx.runId());
       if (mergeCandidates != null) {
         Dataset<Row> tonightToStable =
             stable.groupBy(col(TONIGHT).as("_tonight")).agg(max(Cols.PROFILE_ID).as("_stable"));
@@ -334,8 +384,49 @@ public final class NightlyRun {
       }
       Dataset<Row> merges = persist(historyRows);
       Dataset<Row> snapshots = persist(snapshotRows);
-      Dataset<Row> changes = persist(HistoryEvents.changes(ids, previous, ctx.runId(), ctx.startedAt()));
+      Dataset<Row> changes = persist(HistoryEvents.changes(ids, previousInScope, ctx.runId(), ctx.startedAt()));
+      Dataset<Row> recordProfiles = ProfileTables.recordProfiles(stable, ctx.runId());
+      Dataset<Row> profilesOut = profiles;
+      Dataset<Row> linksOut = links;
+      Dataset<Row> recordProfilesOut = recordProfiles;
+      Dataset<Row> edgesOut = edges;
       Dataset<Row> candidatesOut = mergeCandidates;
+      long untouchedProfiles = 0;
+      if (scope != null) {
+        // The current-state tables: the previous rows of untouched profiles and tonight's scope rows.
+        Dataset<Row> affected = scope.profiles();
+        profilesOut = persist(AffectedScope.untouchedRows(before.profiles(), Cols.PROFILE_ID, affected).unionByName(profiles));
+        linksOut = persist(AffectedScope.untouchedRows(before.links(), Cols.PROFILE_ID, affected).unionByName(links));
+        recordProfilesOut =
+            AffectedScope.untouchedRows(before.records(), Cols.PROFILE_ID, affected).unionByName(recordProfiles);
+        Dataset<Row> scopeIds =
+            before
+                .links()
+                .join(affected, col(Cols.PROFILE_ID).equalTo(col(Cols.OLD_PROFILE_ID)), "left_semi")
+                .select(Cols.ID_HASH)
+                .unionByName(links.select(Cols.ID_HASH));
+        edgesOut = persist(AffectedScope.untouchedEdges(before.edges(), scopeIds).unionByName(edges));
+        if (candidatesOut != null) {
+          candidatesOut =
+              AffectedScope.untouchedRows(before.candidates(), Cols.PROFILE_ID, affected).unionByName(candidatesOut);
+        }
+        Dataset<Row> keptEdges = edgesOut;
+        long[] counts =
+            stage(
+                "profiles",
+                () ->
+                    new long[] {
+                      AffectedScope.untouchedRows(before.profiles(), Cols.PROFILE_ID, affected).count(),
+                      keptEdges.count()
+                    });
+        untouchedProfiles = counts[0];
+        edgeCount = counts[1];
+      }
+      Dataset<Row> finalProfiles = profilesOut;
+      Dataset<Row> finalLinks = linksOut;
+      Dataset<Row> finalRecordProfiles = recordProfilesOut;
+      Dataset<Row> finalEdges = edgesOut;
+      Dataset<Row> finalCandidates = candidatesOut;
       Dataset<Row> parameters = modelParameters;
       stage(
           "profiles",
@@ -344,7 +435,7 @@ public final class NightlyRun {
                   + merges.count()
                   + snapshots.count()
                   + changes.count()
-                  + (candidatesOut == null ? 0 : candidatesOut.count()));
+                  + (finalCandidates == null ? 0 : finalCandidates.count()));
 
       // Counted before the write replaces the tables the previous run is read from.
       long previousProfiles = previous.present() ? previous.profiles().count() : 0;
@@ -354,19 +445,18 @@ public final class NightlyRun {
       stage(
           "write",
           () -> {
-            sink.replace(OutputTables.PROFILES, profiles);
-            sink.replace(OutputTables.IDENTITY_LINKS, links);
-            sink.replace(
-                OutputTables.RECORD_PROFILES, ProfileTables.recordProfiles(stable, ctx.runId()));
-            sink.replace(OutputTables.IDENTITY_EDGES, edges);
+            sink.replace(OutputTables.PROFILES, finalProfiles);
+            sink.replace(OutputTables.IDENTITY_LINKS, finalLinks);
+            sink.replace(OutputTables.RECORD_PROFILES, finalRecordProfiles);
+            sink.replace(OutputTables.IDENTITY_EDGES, finalEdges);
             sink.append(OutputTables.MERGE_HISTORY, merges);
             sink.append(OutputTables.MERGE_SNAPSHOTS, snapshots);
             sink.append(OutputTables.PROFILE_ID_CHANGES, changes);
             sink.append(OutputTables.REJECTED_RECORDS, rejected);
             sink.append(OutputTables.LINK_DECISIONS, allDecisions);
-            if (candidatesOut != null) {
+            if (finalCandidates != null) {
               // The review queue as of tonight (idgraph review approves or rejects its rows).
-              sink.replace(OutputTables.MERGE_CANDIDATES, candidatesOut);
+              sink.replace(OutputTables.MERGE_CANDIDATES, finalCandidates);
               sink.append(OutputTables.MODEL_PARAMETERS, parameters);
             }
             sink.replace(OutputTables.SOURCE_RECORDS, state);
@@ -390,9 +480,11 @@ public final class NightlyRun {
       Map<String, Long> idChanges = new LinkedHashMap<>();
       if (previous.present()) {
         idChanges.put("previous_profiles", previousProfiles);
+        // Profiles outside tonight's scope keep their ids untouched.
         idChanges.put(
             "kept",
-            clusters.where(array_contains(col(StableIds.INHERITED), col(Cols.PROFILE_ID))).count());
+            untouchedProfiles
+                + clusters.where(array_contains(col(StableIds.INHERITED), col(Cols.PROFILE_ID))).count());
         for (String type :
             List.of(HistoryEvents.MERGED, HistoryEvents.SPLIT, HistoryEvents.UNMERGED, HistoryEvents.DELETED)) {
           idChanges.put(type, 0L);
@@ -402,15 +494,53 @@ public final class NightlyRun {
         }
       }
       RunMetrics metrics =
-          metrics(ctx, records, rejected, links, profiles, merges, allDecisions, edgeCount, metricsStart, idChanges);
+          metrics(
+              ctx, records, rejected, finalLinks, finalProfiles, merges, allDecisions, edgeCount, metricsStart,
+              idChanges);
       sink.append(OutputTables.RUN_METRICS, MetricsTable.of(spark, metrics));
       return RunResult.ran(metrics);
     } finally {
       spark.sparkContext().clearJobGroup();
       clustering.release();
+      driverClustering.release();
       persisted.forEach(Dataset::unpersist);
       spark.conf().unset("spark.databricks.delta.commitInfo.userMetadata");
     }
+  }
+
+  /**
+   * The previous outputs a scoped incremental night builds on, or null when tonight recomputes every
+   * profile: a first night, --full-rebuild, a changed config, an admin operation since the last run
+   * (it may reshape any profile), or a previous table missing.
+   */
+  private PreviousOutputs scopeOf(
+      RunContext ctx, RunInputs.Plan plan, PreviousRun previous, boolean manualSinceLastRun) {
+    String refusal = null;
+    if (plan.previousState() == null || plan.fullRebuild() || plan.history().isEmpty() || !previous.present()) {
+      return null;
+    } else if (!plan.configHash().equals(plan.history().get().configHash())) {
+      refusal = "the config changed since the last run";
+    } else if (manualSinceLastRun) {
+      refusal = "an admin recorded an operation since the last run";
+    }
+    PreviousOutputs.Either read =
+        refusal != null
+            ? null
+            : PreviousOutputs.read(spark, ctx.outputRoot(), config.job().scoring(), plan.history().get().lastRunId());
+    if (read != null && read.outputs() != null) {
+      return read.outputs();
+    }
+    LOG.info(
+        "[{}] incremental input, but every profile is recomputed: {}",
+        runId,
+        refusal != null ? refusal : read.refusal());
+    return null;
+  }
+
+  /** The scoring config with the model fixed (a scoped night scores with the last run's model). */
+  private static ScoringConfig withModel(ScoringConfig c, ScoringConfig.FixedModel model) {
+    return new ScoringConfig(
+        c.enabled(), c.mergeThreshold(), c.reviewFloor(), c.maxBlockSize(), c.randomPairs(), c.training(), model);
   }
 
   /** When the given run started, from run_metrics (null if it left no row). */

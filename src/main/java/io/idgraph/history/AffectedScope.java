@@ -1,0 +1,206 @@
+package io.idgraph.history;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.idgraph.config.GraphConfig;
+import io.idgraph.graph.DeterministicEdges;
+import io.idgraph.schema.Cols;
+import java.util.Arrays;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Which part of the identity graph an incremental night must recompute. A night that brings 1% new
+ * records changes few profiles; recomputing only those (and the records new tonight) gives the same
+ * tables as recomputing everything, because deterministic clustering never links records of two
+ * profiles unless they share a linkable identifier, and every profile holding an identifier a touched
+ * record has (or had) is in the scope.
+ *
+ * <ol>
+ *   <li>Touched records: records new or changed tonight (any column, not only identifiers: a new
+ *       name changes the profile's traits) and records that left the state (a snapshot deleted them,
+ *       their source is no longer configured).
+ *   <li>Touched identifiers: the linkable identifiers of touched records, both tonight's version and
+ *       the previous one (a retired email may have held two records together).
+ *   <li>Affected profiles: previous profiles holding a touched identifier or a touched record, plus,
+ *       one hop further, previous profiles sharing a linkable identifier that still links tonight with
+ *       one of them (identity rules may have kept two profiles apart over a shared identifier; a new
+ *       record in one may change the outcome).
+ *   <li>Scope records: records of the state whose previous profile is affected, and records with no
+ *       previous profile (new tonight).
+ * </ol>
+ *
+ * Pure Dataset functions; the caller decides whether a night may be scoped at all (see NightlyRun).
+ */
+public final class AffectedScope {
+  private static final String FINGERPRINT = Cols.INTERNAL_PREFIX + "content";
+  private static final String PREVIOUS = Cols.INTERNAL_PREFIX + "previous_profile";
+
+  /**
+   * @param profiles (old_profile_id) of every previous profile tonight recomputes
+   * @param records the state's records whose profiles tonight recomputes
+   */
+  public record Scope(Dataset<Row> profiles, Dataset<Row> records) {}
+
+  private AffectedScope() {}
+
+  /**
+   * @param previousState last night's state ({@code source_records})
+   * @param tonight tonight's records (the columns of the state)
+   * @param state the state after tonight (previous state merged with tonight)
+   * @param previousLinks last night's identity_links (profile_id, id_type, id_hash)
+   * @param previousRecords last night's record_profiles (source, record_id, profile_id)
+   * @param unlinkable identifiers that link nothing tonight (column id_hash: hubs, do-not-link)
+   */
+  public static Scope of(
+      Dataset<Row> previousState,
+      Dataset<Row> tonight,
+      Dataset<Row> state,
+      Dataset<Row> previousLinks,
+      Dataset<Row> previousRecords,
+      Dataset<Row> unlinkable,
+      GraphConfig graph) {
+    Dataset<Row> affected =
+        affected(previousState, tonight, state, previousLinks, previousRecords, unlinkable, graph);
+    return new Scope(affected, scopeRecords(state, previousRecords, affected));
+  }
+
+  /**
+   * (old_profile_id) of the previous profiles tonight recomputes: steps 1 to 3 of the class comment.
+   * The caller caches it before {@link #scopeRecords}, which would otherwise compute it again.
+   */
+  public static Dataset<Row> affected(
+      Dataset<Row> previousState,
+      Dataset<Row> tonight,
+      Dataset<Row> state,
+      Dataset<Row> previousLinks,
+      Dataset<Row> previousRecords,
+      Dataset<Row> unlinkable,
+      GraphConfig graph) {
+    Dataset<Row> touched = touchedRecords(previousState, tonight, state);
+    Dataset<Row> ids = touchedIdentifiers(touched, previousState, state, graph);
+    return expand(affectedProfiles(touched, ids, previousLinks, previousRecords), previousLinks, unlinkable, graph);
+  }
+
+  /**
+   * (source, record_id) of records new or changed tonight and of records gone from the state. Only
+   * tonight's records can be new or changed; each is compared with its previous version by a
+   * fingerprint of all its columns.
+   */
+  public static Dataset<Row> touchedRecords(
+      Dataset<Row> previousState, Dataset<Row> tonight, Dataset<Row> state) {
+    // The file a record came from is bookkeeping, not content: a renamed snapshot touches nothing.
+    String[] columns =
+        Arrays.stream(tonight.columns()).filter(c -> !c.equals(Cols.FILE)).toArray(String[]::new);
+    Dataset<Row> keys = tonight.select(Cols.SOURCE, Cols.RECORD_ID);
+    Dataset<Row> before =
+        fingerprint(previousState.join(keys, new String[] {Cols.SOURCE, Cols.RECORD_ID}, "left_semi"), columns);
+    Dataset<Row> changedOrNew =
+        fingerprint(tonight, columns)
+            .join(before, new String[] {Cols.SOURCE, Cols.RECORD_ID, FINGERPRINT}, "left_anti")
+            .select(Cols.SOURCE, Cols.RECORD_ID);
+    Dataset<Row> gone =
+        previousState
+            .select(Cols.SOURCE, Cols.RECORD_ID)
+            .join(state.select(Cols.SOURCE, Cols.RECORD_ID), new String[] {Cols.SOURCE, Cols.RECORD_ID}, "left_anti");
+    return changedOrNew.unionByName(gone).distinct();
+  }
+
+  /** (id_type, id_hash): linkable identifiers of the touched records, tonight's and previous versions. */
+  public static Dataset<Row> touchedIdentifiers(
+      Dataset<Row> touched, Dataset<Row> previousState, Dataset<Row> state, GraphConfig graph) {
+    return identifiersOf(previousState, touched, graph)
+        .unionByName(identifiersOf(state, touched, graph))
+        .distinct();
+  }
+
+  /** (old_profile_id) of previous profiles holding a touched identifier or a touched record. */
+  public static Dataset<Row> affectedProfiles(
+      Dataset<Row> touched, Dataset<Row> touchedIds, Dataset<Row> previousLinks, Dataset<Row> previousRecords) {
+    Dataset<Row> byIdentifier =
+        previousLinks
+            .join(touchedIds, new String[] {Cols.ID_TYPE, Cols.ID_HASH}, "left_semi")
+            .select(col(Cols.PROFILE_ID).as(Cols.OLD_PROFILE_ID));
+    Dataset<Row> byRecord =
+        previousRecords
+            .join(touched, new String[] {Cols.SOURCE, Cols.RECORD_ID}, "left_semi")
+            .select(col(Cols.PROFILE_ID).as(Cols.OLD_PROFILE_ID));
+    return byIdentifier.unionByName(byRecord).distinct();
+  }
+
+  /**
+   * Adds previous profiles sharing a linkable identifier with an affected profile, unless tonight's
+   * rules keep that identifier from linking (an isolated hub would pull in every profile holding it).
+   */
+  public static Dataset<Row> expand(
+      Dataset<Row> affected, Dataset<Row> previousLinks, Dataset<Row> unlinkable, GraphConfig graph) {
+    Dataset<Row> shared =
+        previousLinks
+            .join(affected, col(Cols.PROFILE_ID).equalTo(col(Cols.OLD_PROFILE_ID)), "left_semi")
+            .where(DeterministicEdges.isLinkable(col(Cols.ID_TYPE), graph))
+            .select(Cols.ID_TYPE, Cols.ID_HASH)
+            .join(
+                unlinkable.select(col(Cols.ID_HASH)).distinct(),
+                new String[] {Cols.ID_HASH},
+                "left_anti")
+            .distinct();
+    return affected
+        .unionByName(
+            previousLinks
+                .join(shared, new String[] {Cols.ID_TYPE, Cols.ID_HASH}, "left_semi")
+                .select(col(Cols.PROFILE_ID).as(Cols.OLD_PROFILE_ID)))
+        .distinct();
+  }
+
+  /** Records of the state whose previous profile is affected, and records no profile held. */
+  public static Dataset<Row> scopeRecords(
+      Dataset<Row> state, Dataset<Row> previousRecords, Dataset<Row> affected) {
+    Dataset<Row> untouched =
+        previousRecords
+            .select(col(Cols.SOURCE), col(Cols.RECORD_ID), col(Cols.PROFILE_ID).as(PREVIOUS))
+            .join(affected, col(PREVIOUS).equalTo(col(Cols.OLD_PROFILE_ID)), "left_anti")
+            .drop(PREVIOUS);
+    return state.join(untouched, new String[] {Cols.SOURCE, Cols.RECORD_ID}, "left_anti");
+  }
+
+  /**
+   * Rows of a previous current-state table that tonight keeps: those of profiles outside the scope.
+   *
+   * @param profileColumn the table's column naming the profile (profile_id)
+   */
+  public static Dataset<Row> untouchedRows(Dataset<Row> previous, String profileColumn, Dataset<Row> affected) {
+    return previous.join(
+        affected, col(profileColumn).equalTo(col(Cols.OLD_PROFILE_ID)), "left_anti");
+  }
+
+  /**
+   * Previous identity_edges that tonight keeps: those between identifiers no scope record holds or
+   * held (column id_hash of {@code scopeIds}).
+   */
+  public static Dataset<Row> untouchedEdges(Dataset<Row> previousEdges, Dataset<Row> scopeIds) {
+    Dataset<Row> ids = scopeIds.select(col(Cols.ID_HASH).as("_scope")).distinct();
+    return previousEdges
+        .join(ids, col(Cols.SRC_HASH).equalTo(col("_scope")), "left_anti")
+        .join(ids, col(Cols.DST_HASH).equalTo(col("_scope")), "left_anti");
+  }
+
+  private static Dataset<Row> identifiersOf(Dataset<Row> records, Dataset<Row> touched, GraphConfig graph) {
+    String id = Cols.INTERNAL_PREFIX + "id";
+    return records
+        .join(touched, new String[] {Cols.SOURCE, Cols.RECORD_ID}, "left_semi")
+        .select(explode(col(Cols.IDENTIFIERS)).as(id))
+        .select(
+            col(id).getField(Cols.ID_TYPE).as(Cols.ID_TYPE), col(id).getField(Cols.ID_HASH).as(Cols.ID_HASH))
+        .where(DeterministicEdges.isLinkable(col(Cols.ID_TYPE), graph));
+  }
+
+  /**
+   * The record's key and a hash of all {@code columns} as JSON (maps cannot be hashed or compared by
+   * Spark directly; their JSON can).
+   */
+  private static Dataset<Row> fingerprint(Dataset<Row> records, String[] columns) {
+    Column all = struct(Arrays.stream(columns).map(c -> col(c)).toArray(Column[]::new));
+    return records.select(col(Cols.SOURCE), col(Cols.RECORD_ID), sha2(to_json(all), 256).as(FINGERPRINT));
+  }
+}
