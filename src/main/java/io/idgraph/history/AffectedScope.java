@@ -175,14 +175,15 @@ public final class AffectedScope {
   }
 
   /**
-   * Previous identity_edges that tonight keeps: those between identifiers no scope record holds or
-   * held (column id_hash of {@code scopeIds}).
+   * (src_hash, dst_hash) of the previous identity_edges tonight replaces: those touching an identifier
+   * a scope record holds or held (column id_hash of {@code scopeIds}). Every other edge stands.
    */
-  public static Dataset<Row> untouchedEdges(Dataset<Row> previousEdges, Dataset<Row> scopeIds) {
+  public static Dataset<Row> staleEdges(Dataset<Row> previousEdges, Dataset<Row> scopeIds) {
     Dataset<Row> ids = scopeIds.select(col(Cols.ID_HASH).as("_scope")).distinct();
-    return previousEdges
-        .join(ids, col(Cols.SRC_HASH).equalTo(col("_scope")), "left_anti")
-        .join(ids, col(Cols.DST_HASH).equalTo(col("_scope")), "left_anti");
+    Dataset<Row> keys = previousEdges.select(Cols.SRC_HASH, Cols.DST_HASH);
+    return keys.join(ids, col(Cols.SRC_HASH).equalTo(col("_scope")), "left_semi")
+        .unionByName(keys.join(ids, col(Cols.DST_HASH).equalTo(col("_scope")), "left_semi"))
+        .distinct();
   }
 
   private static Dataset<Row> identifiersOf(Dataset<Row> records, Dataset<Row> touched, GraphConfig graph) {

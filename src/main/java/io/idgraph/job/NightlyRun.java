@@ -386,47 +386,58 @@ public final class NightlyRun {
       Dataset<Row> snapshots = persist(snapshotRows);
       Dataset<Row> changes = persist(HistoryEvents.changes(ids, previousInScope, ctx.runId(), ctx.startedAt()));
       Dataset<Row> recordProfiles = ProfileTables.recordProfiles(stable, ctx.runId());
-      Dataset<Row> profilesOut = profiles;
-      Dataset<Row> linksOut = links;
-      Dataset<Row> recordProfilesOut = recordProfiles;
-      Dataset<Row> edgesOut = edges;
-      Dataset<Row> candidatesOut = mergeCandidates;
+      // The current-state tables: tonight's rows, and on a scoped night the previous rows to replace.
+      StateTable profilesOut = StateTable.whole(OutputTables.PROFILES, profiles);
+      StateTable linksOut = StateTable.whole(OutputTables.IDENTITY_LINKS, links);
+      StateTable recordProfilesOut = StateTable.whole(OutputTables.RECORD_PROFILES, recordProfiles);
+      StateTable edgesOut = StateTable.whole(OutputTables.IDENTITY_EDGES, edges);
+      StateTable candidatesOut =
+          mergeCandidates == null ? null : StateTable.whole(OutputTables.MERGE_CANDIDATES, mergeCandidates);
       long untouchedProfiles = 0;
       if (scope != null) {
-        // The current-state tables: the previous rows of untouched profiles and tonight's scope rows.
+        // Rows of affected profiles are replaced by tonight's; every other profile keeps its rows.
         Dataset<Row> affected = scope.profiles();
-        profilesOut = persist(AffectedScope.untouchedRows(before.profiles(), Cols.PROFILE_ID, affected).unionByName(profiles));
-        linksOut = persist(AffectedScope.untouchedRows(before.links(), Cols.PROFILE_ID, affected).unionByName(links));
-        recordProfilesOut =
-            AffectedScope.untouchedRows(before.records(), Cols.PROFILE_ID, affected).unionByName(recordProfiles);
+        Dataset<Row> staleProfiles = affected.select(col(Cols.OLD_PROFILE_ID).as(Cols.PROFILE_ID));
+        profilesOut = profilesOut.replacing(before.profiles(), staleProfiles, Cols.PROFILE_ID);
+        linksOut = linksOut.replacing(before.links(), staleProfiles, Cols.PROFILE_ID);
+        recordProfilesOut = recordProfilesOut.replacing(before.records(), staleProfiles, Cols.PROFILE_ID);
+        if (candidatesOut != null) {
+          candidatesOut = candidatesOut.replacing(before.candidates(), staleProfiles, Cols.PROFILE_ID);
+        }
         Dataset<Row> scopeIds =
             before
                 .links()
                 .join(affected, col(Cols.PROFILE_ID).equalTo(col(Cols.OLD_PROFILE_ID)), "left_semi")
                 .select(Cols.ID_HASH)
                 .unionByName(links.select(Cols.ID_HASH));
-        edgesOut = persist(AffectedScope.untouchedEdges(before.edges(), scopeIds).unionByName(edges));
-        if (candidatesOut != null) {
-          candidatesOut =
-              AffectedScope.untouchedRows(before.candidates(), Cols.PROFILE_ID, affected).unionByName(candidatesOut);
-        }
-        Dataset<Row> keptEdges = edgesOut;
-        long[] counts =
+        edgesOut =
+            edgesOut.replacing(
+                before.edges(), AffectedScope.staleEdges(before.edges(), scopeIds), Cols.SRC_HASH, Cols.DST_HASH);
+        untouchedProfiles =
             stage(
                 "profiles",
-                () ->
-                    new long[] {
-                      AffectedScope.untouchedRows(before.profiles(), Cols.PROFILE_ID, affected).count(),
-                      keptEdges.count()
-                    });
-        untouchedProfiles = counts[0];
-        edgeCount = counts[1];
+                () -> AffectedScope.untouchedRows(before.profiles(), Cols.PROFILE_ID, affected).count());
       }
-      Dataset<Row> finalProfiles = profilesOut;
-      Dataset<Row> finalLinks = linksOut;
-      Dataset<Row> finalRecordProfiles = recordProfilesOut;
-      Dataset<Row> finalEdges = edgesOut;
-      Dataset<Row> finalCandidates = candidatesOut;
+      // The state: tonight's records replace their previous versions and the records that left it.
+      StateTable stateOut = StateTable.whole(OutputTables.SOURCE_RECORDS, state);
+      if (plan.previousState() != null) {
+        Dataset<Row> keys = plan.previousState().select(Cols.SOURCE, Cols.RECORD_ID);
+        stateOut =
+            new StateTable(
+                OutputTables.SOURCE_RECORDS,
+                tonight,
+                state,
+                keys.where(not(col(Cols.SOURCE).isin(plan.keptSources().toArray())))
+                    .unionByName(tonight.select(Cols.SOURCE, Cols.RECORD_ID))
+                    .distinct(),
+                new String[] {Cols.SOURCE, Cols.RECORD_ID});
+      }
+      StateTable finalProfiles = profilesOut;
+      StateTable finalLinks = linksOut;
+      StateTable finalRecordProfiles = recordProfilesOut;
+      StateTable finalEdges = edgesOut;
+      StateTable finalCandidates = candidatesOut;
+      StateTable finalState = stateOut;
       Dataset<Row> parameters = modelParameters;
       stage(
           "profiles",
@@ -435,7 +446,7 @@ public final class NightlyRun {
                   + merges.count()
                   + snapshots.count()
                   + changes.count()
-                  + (finalCandidates == null ? 0 : finalCandidates.count()));
+                  + (finalCandidates == null ? 0 : finalCandidates.tonight().count()));
 
       // Counted before the write replaces the tables the previous run is read from.
       long previousProfiles = previous.present() ? previous.profiles().count() : 0;
@@ -445,10 +456,10 @@ public final class NightlyRun {
       stage(
           "write",
           () -> {
-            sink.replace(OutputTables.PROFILES, finalProfiles);
-            sink.replace(OutputTables.IDENTITY_LINKS, finalLinks);
-            sink.replace(OutputTables.RECORD_PROFILES, finalRecordProfiles);
-            sink.replace(OutputTables.IDENTITY_EDGES, finalEdges);
+            finalProfiles.write(sink);
+            finalLinks.write(sink);
+            finalRecordProfiles.write(sink);
+            finalEdges.write(sink);
             sink.append(OutputTables.MERGE_HISTORY, merges);
             sink.append(OutputTables.MERGE_SNAPSHOTS, snapshots);
             sink.append(OutputTables.PROFILE_ID_CHANGES, changes);
@@ -456,10 +467,10 @@ public final class NightlyRun {
             sink.append(OutputTables.LINK_DECISIONS, allDecisions);
             if (finalCandidates != null) {
               // The review queue as of tonight (idgraph review approves or rejects its rows).
-              sink.replace(OutputTables.MERGE_CANDIDATES, finalCandidates);
+              finalCandidates.write(sink);
               sink.append(OutputTables.MODEL_PARAMETERS, parameters);
             }
-            sink.replace(OutputTables.SOURCE_RECORDS, state);
+            finalState.write(sink);
             sink.append(OutputTables.RECORD_CHANGES, recordChanges);
             // Last: once the manifest lists tonight's files, the next night takes them as consumed.
             sink.append(
@@ -493,9 +504,13 @@ public final class NightlyRun {
           idChanges.put(r.getString(0), r.getLong(1));
         }
       }
+      // A scoped night wrote only its rows: the metrics count the tables as written.
+      Dataset<Row> allLinks = scope == null ? links : sink.current(OutputTables.IDENTITY_LINKS);
+      Dataset<Row> allProfiles = scope == null ? profiles : sink.current(OutputTables.PROFILES);
+      long allEdges = scope == null ? edgeCount : sink.current(OutputTables.IDENTITY_EDGES).count();
       RunMetrics metrics =
           metrics(
-              ctx, records, rejected, finalLinks, finalProfiles, merges, allDecisions, edgeCount, metricsStart,
+              ctx, records, rejected, allLinks, allProfiles, merges, allDecisions, allEdges, metricsStart,
               idChanges);
       sink.append(OutputTables.RUN_METRICS, MetricsTable.of(spark, metrics));
       return RunResult.ran(metrics);

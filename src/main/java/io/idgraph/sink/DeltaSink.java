@@ -1,7 +1,13 @@
 package io.idgraph.sink;
 
+import static org.apache.spark.sql.functions.*;
+
 import io.delta.tables.DeltaTable;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -19,6 +25,14 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class DeltaSink {
   public static final String TXN_APP_ID = "idgraph";
+  /**
+   * The table property that lets DELETE, UPDATE and MERGE mark rows deleted instead of rewriting
+   * their files (Delta 3.1+; readers need Delta 2.3+ or another deletion-vector-aware reader).
+   */
+  public static final String DELETION_VECTORS = "delta.enableDeletionVectors";
+  private static final String OP = "_idgraph_op";
+  private static final String INSERT = "insert";
+  private static final String DELETE = "delete";
 
   private final SparkSession spark;
   private final String outputRoot;
@@ -41,6 +55,11 @@ public final class DeltaSink {
     return new Path(outputRoot, table).toString();
   }
 
+  /** The table as it is now. */
+  public Dataset<Row> current(String table) {
+    return spark.read().format("delta").load(path(table));
+  }
+
   /** Replaces the table's contents with {@code rows} (a current-state table). */
   public void replace(String table, Dataset<Row> rows) {
     create(table, rows);
@@ -50,6 +69,67 @@ public final class DeltaSink {
         .option("overwriteSchema", "true")
         .option("userMetadata", runId)
         .save(path(table));
+  }
+
+  /**
+   * Replaces part of a current-state table in one commit (a Delta MERGE): deletes the rows whose
+   * {@code keys} equal those of a row of {@code staleKeys}, and inserts {@code rows}. With deletion
+   * vectors on (see {@link #DELETION_VECTORS}) Delta marks the deleted rows instead of rewriting their
+   * files, so a night that changes 2% of a table writes about 2% of it, and readers see the old or
+   * the new table, never half of it.
+   *
+   * <p>Only for a table that exists with exactly the columns of {@code rows} (see {@link
+   * #hasColumnsOf}); otherwise replace the table whole.
+   *
+   * @param staleKeys rows with the {@code keys} columns, distinct (Delta refuses a MERGE in which
+   *     one table row matches several source rows)
+   */
+  public void replaceRows(String table, Dataset<Row> rows, Dataset<Row> staleKeys, String... keys) {
+    DeltaTable target = DeltaTable.forPath(spark, path(table));
+    if (!deletionVectorsOn(target)) {
+      // Tables an older idgraph created: a one-time protocol upgrade.
+      spark.sql("ALTER TABLE delta.`" + path(table) + "` SET TBLPROPERTIES ('" + DELETION_VECTORS + "' = 'true')");
+    }
+    Column[] keyColumns = Arrays.stream(keys).map(k -> col(k)).toArray(Column[]::new);
+    Dataset<Row> source =
+        rows.withColumn(OP, lit(INSERT))
+            .unionByName(staleKeys.select(keyColumns).withColumn(OP, lit(DELETE)), true);
+    Column matches = col("s." + OP).equalTo(lit(DELETE));
+    for (String k : keys) {
+      matches = matches.and(col("t." + k).equalTo(col("s." + k)));
+    }
+    Map<String, Column> insert = new LinkedHashMap<>();
+    for (String c : rows.columns()) {
+      insert.put("`" + c + "`", col("s.`" + c + "`"));
+    }
+    target
+        .as("t")
+        .merge(source.as("s"), matches)
+        .whenMatched()
+        .delete()
+        .whenNotMatched(col("s." + OP).equalTo(lit(INSERT)))
+        .insert(insert)
+        .execute();
+  }
+
+  private static boolean deletionVectorsOn(DeltaTable table) {
+    Row detail = table.detail().first();
+    Map<String, String> properties = detail.getJavaMap(detail.fieldIndex("properties"));
+    return "true".equals(properties.get(DELETION_VECTORS));
+  }
+
+  /** Whether the table exists and has exactly the columns of {@code rows}, by name and type. */
+  public boolean hasColumnsOf(String table, Dataset<Row> rows) {
+    if (!DeltaTable.isDeltaTable(spark, path(table))) {
+      return false;
+    }
+    var existing = DeltaTable.forPath(spark, path(table)).toDF().schema();
+    return existing.length() == rows.schema().length()
+        && Arrays.stream(rows.schema().fields())
+            .allMatch(
+                f ->
+                    Arrays.asList(existing.fieldNames()).contains(f.name())
+                        && existing.apply(f.name()).dataType().sameType(f.dataType()));
   }
 
   /** Appends {@code rows} to the table (a history table). */
@@ -73,7 +153,11 @@ public final class DeltaSink {
    */
   private void create(String table, Dataset<Row> rows) {
     if (!DeltaTable.isDeltaTable(spark, path(table))) {
-      DeltaTable.createIfNotExists(spark).location(path(table)).addColumns(rows.schema()).execute();
+      DeltaTable.createIfNotExists(spark)
+          .location(path(table))
+          .addColumns(rows.schema())
+          .property(DELETION_VECTORS, "true")
+          .execute();
     }
   }
 }
