@@ -6,6 +6,7 @@ import io.idgraph.config.GraphConfig;
 import io.idgraph.graph.DeterministicEdges;
 import io.idgraph.schema.Cols;
 import java.util.Arrays;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -48,75 +49,109 @@ public final class AffectedScope {
   /**
    * @param previousState last night's state ({@code source_records})
    * @param tonight tonight's records (the columns of the state)
-   * @param state the state after tonight (previous state merged with tonight)
+   * @param keptSources sources whose previous records stand unless re-sent (see RecordState.merge);
+   *     the previous records of every other source that tonight did not send are gone
+   * @param state the state's records after tonight
    * @param previousLinks last night's identity_links (profile_id, id_type, id_hash)
    * @param previousRecords last night's record_profiles (source, record_id, profile_id)
    * @param unlinkable identifiers that link nothing tonight (column id_hash: hubs, do-not-link)
+   * @param smallNight whether tonight's records are few enough to broadcast their keys (and with them
+   *     every set derived from the change: touched records, identifiers, affected profiles), so the
+   *     previous tables are scanned and probed instead of shuffled
    */
   public static Scope of(
       Dataset<Row> previousState,
       Dataset<Row> tonight,
+      Set<String> keptSources,
       Dataset<Row> state,
       Dataset<Row> previousLinks,
       Dataset<Row> previousRecords,
       Dataset<Row> unlinkable,
-      GraphConfig graph) {
+      GraphConfig graph,
+      boolean smallNight) {
+    Dataset<Row> previous = previousVersions(previousState, tonight, keptSources, smallNight);
     Dataset<Row> affected =
-        affected(previousState, tonight, state, previousLinks, previousRecords, unlinkable, graph);
-    return new Scope(affected, scopeRecords(state, previousRecords, affected));
+        affected(previous, tonight, keptSources, previousLinks, previousRecords, unlinkable, graph, smallNight);
+    return new Scope(affected, scopeRecords(state, tonight, previous, previousRecords, affected, smallNight));
   }
 
   /**
    * (old_profile_id) of the previous profiles tonight recomputes: steps 1 to 3 of the class comment.
    * The caller caches it before {@link #scopeRecords}, which would otherwise compute it again.
+   *
+   * @param relevant {@link #previousVersions}, best cached: it is read three times
    */
   public static Dataset<Row> affected(
-      Dataset<Row> previousState,
+      Dataset<Row> relevant,
       Dataset<Row> tonight,
-      Dataset<Row> state,
+      Set<String> keptSources,
       Dataset<Row> previousLinks,
       Dataset<Row> previousRecords,
       Dataset<Row> unlinkable,
-      GraphConfig graph) {
-    Dataset<Row> touched = touchedRecords(previousState, tonight, state);
-    Dataset<Row> ids = touchedIdentifiers(touched, previousState, state, graph);
-    return expand(affectedProfiles(touched, ids, previousLinks, previousRecords), previousLinks, unlinkable, graph);
+      GraphConfig graph,
+      boolean smallNight) {
+    Dataset<Row> touched = small(touchedRecords(relevant, tonight, keptSources, smallNight), smallNight);
+    Dataset<Row> ids = small(touchedIdentifiers(touched, relevant, tonight, graph), smallNight);
+    Dataset<Row> direct = small(affectedProfiles(touched, ids, previousLinks, previousRecords), smallNight);
+    return expand(direct, previousLinks, unlinkable, graph, smallNight);
   }
 
   /**
-   * (source, record_id) of records new or changed tonight and of records gone from the state. Only
-   * tonight's records can be new or changed; each is compared with its previous version by a
-   * fingerprint of all its columns.
+   * The previous records tonight may have touched, with a fingerprint of their content: those
+   * tonight re-sent, and every previous record of a source not kept (a snapshot read whole tonight,
+   * a source no longer configured). One scan of the previous state; the rest of it is not read again.
    */
-  public static Dataset<Row> touchedRecords(
-      Dataset<Row> previousState, Dataset<Row> tonight, Dataset<Row> state) {
-    // The file a record came from is bookkeeping, not content: a renamed snapshot touches nothing.
-    String[] columns =
-        Arrays.stream(tonight.columns()).filter(c -> !c.equals(Cols.FILE)).toArray(String[]::new);
-    Dataset<Row> keys = tonight.select(Cols.SOURCE, Cols.RECORD_ID);
-    Dataset<Row> before =
-        fingerprint(previousState.join(keys, new String[] {Cols.SOURCE, Cols.RECORD_ID}, "left_semi"), columns);
+  public static Dataset<Row> previousVersions(
+      Dataset<Row> previousState, Dataset<Row> tonight, Set<String> keptSources, boolean smallNight) {
+    String[] columns = contentColumns(tonight);
+    Column kept = col(Cols.SOURCE).isin(keptSources.toArray());
+    Dataset<Row> resent =
+        previousState
+            .where(kept)
+            .join(small(tonight.select(Cols.SOURCE, Cols.RECORD_ID), smallNight), keys(), "left_semi");
+    return withFingerprint(previousState.where(not(kept)).unionByName(resent), columns)
+        .select(col(Cols.SOURCE), col(Cols.RECORD_ID), col(FINGERPRINT), col(Cols.IDENTIFIERS));
+  }
+
+  /**
+   * (source, record_id) of records new or changed tonight and of records gone from the state. Each of
+   * tonight's records is compared with its previous version by a fingerprint of all its columns.
+   *
+   * @param previous {@link #previousVersions}
+   */
+  static Dataset<Row> touchedRecords(
+      Dataset<Row> previous, Dataset<Row> tonight, Set<String> keptSources, boolean smallNight) {
+    Dataset<Row> tonightKeys = small(tonight.select(Cols.SOURCE, Cols.RECORD_ID), smallNight);
     Dataset<Row> changedOrNew =
-        fingerprint(tonight, columns)
-            .join(before, new String[] {Cols.SOURCE, Cols.RECORD_ID, FINGERPRINT}, "left_anti")
+        withFingerprint(tonight, contentColumns(tonight))
+            .select(Cols.SOURCE, Cols.RECORD_ID, FINGERPRINT)
+            .join(previous.select(Cols.SOURCE, Cols.RECORD_ID, FINGERPRINT), keysAnd(FINGERPRINT), "left_anti")
             .select(Cols.SOURCE, Cols.RECORD_ID);
     Dataset<Row> gone =
-        previousState
+        previous
+            .where(not(col(Cols.SOURCE).isin(keptSources.toArray())))
             .select(Cols.SOURCE, Cols.RECORD_ID)
-            .join(state.select(Cols.SOURCE, Cols.RECORD_ID), new String[] {Cols.SOURCE, Cols.RECORD_ID}, "left_anti");
+            .join(tonightKeys, keys(), "left_anti");
     return changedOrNew.unionByName(gone).distinct();
   }
 
+  /**
+   * (source, record_id) of records new or changed tonight and of records gone from the state: {@link
+   * #touchedRecords} from the previous state itself.
+   */
+  public static Dataset<Row> touchedRecords(
+      Dataset<Row> previousState, Dataset<Row> tonight, Set<String> keptSources) {
+    return touchedRecords(previousVersions(previousState, tonight, keptSources, false), tonight, keptSources, false);
+  }
+
   /** (id_type, id_hash): linkable identifiers of the touched records, tonight's and previous versions. */
-  public static Dataset<Row> touchedIdentifiers(
-      Dataset<Row> touched, Dataset<Row> previousState, Dataset<Row> state, GraphConfig graph) {
-    return identifiersOf(previousState, touched, graph)
-        .unionByName(identifiersOf(state, touched, graph))
-        .distinct();
+  static Dataset<Row> touchedIdentifiers(
+      Dataset<Row> touched, Dataset<Row> previous, Dataset<Row> tonight, GraphConfig graph) {
+    return identifiersOf(previous, touched, graph).unionByName(identifiersOf(tonight, touched, graph)).distinct();
   }
 
   /** (old_profile_id) of previous profiles holding a touched identifier or a touched record. */
-  public static Dataset<Row> affectedProfiles(
+  static Dataset<Row> affectedProfiles(
       Dataset<Row> touched, Dataset<Row> touchedIds, Dataset<Row> previousLinks, Dataset<Row> previousRecords) {
     Dataset<Row> byIdentifier =
         previousLinks
@@ -124,7 +159,7 @@ public final class AffectedScope {
             .select(col(Cols.PROFILE_ID).as(Cols.OLD_PROFILE_ID));
     Dataset<Row> byRecord =
         previousRecords
-            .join(touched, new String[] {Cols.SOURCE, Cols.RECORD_ID}, "left_semi")
+            .join(touched, keys(), "left_semi")
             .select(col(Cols.PROFILE_ID).as(Cols.OLD_PROFILE_ID));
     return byIdentifier.unionByName(byRecord).distinct();
   }
@@ -133,8 +168,12 @@ public final class AffectedScope {
    * Adds previous profiles sharing a linkable identifier with an affected profile, unless tonight's
    * rules keep that identifier from linking (an isolated hub would pull in every profile holding it).
    */
-  public static Dataset<Row> expand(
-      Dataset<Row> affected, Dataset<Row> previousLinks, Dataset<Row> unlinkable, GraphConfig graph) {
+  static Dataset<Row> expand(
+      Dataset<Row> affected,
+      Dataset<Row> previousLinks,
+      Dataset<Row> unlinkable,
+      GraphConfig graph,
+      boolean smallNight) {
     Dataset<Row> shared =
         previousLinks
             .join(affected, col(Cols.PROFILE_ID).equalTo(col(Cols.OLD_PROFILE_ID)), "left_semi")
@@ -148,20 +187,31 @@ public final class AffectedScope {
     return affected
         .unionByName(
             previousLinks
-                .join(shared, new String[] {Cols.ID_TYPE, Cols.ID_HASH}, "left_semi")
+                .join(small(shared, smallNight), new String[] {Cols.ID_TYPE, Cols.ID_HASH}, "left_semi")
                 .select(col(Cols.PROFILE_ID).as(Cols.OLD_PROFILE_ID)))
         .distinct();
   }
 
-  /** Records of the state whose previous profile is affected, and records no profile held. */
+  /**
+   * Records of the state whose previous profile is affected, and records new tonight (tonight's
+   * records with no previous version: every previous record has a previous profile).
+   *
+   * @param previous {@link #previousVersions}
+   */
   public static Dataset<Row> scopeRecords(
-      Dataset<Row> state, Dataset<Row> previousRecords, Dataset<Row> affected) {
-    Dataset<Row> untouched =
+      Dataset<Row> records,
+      Dataset<Row> tonight,
+      Dataset<Row> previous,
+      Dataset<Row> previousRecords,
+      Dataset<Row> affected,
+      boolean smallNight) {
+    Dataset<Row> ofAffected =
         previousRecords
-            .select(col(Cols.SOURCE), col(Cols.RECORD_ID), col(Cols.PROFILE_ID).as(PREVIOUS))
-            .join(affected, col(PREVIOUS).equalTo(col(Cols.OLD_PROFILE_ID)), "left_anti")
-            .drop(PREVIOUS);
-    return state.join(untouched, new String[] {Cols.SOURCE, Cols.RECORD_ID}, "left_anti");
+            .join(small(affected, smallNight), col(Cols.PROFILE_ID).equalTo(col(Cols.OLD_PROFILE_ID)), "left_semi")
+            .select(Cols.SOURCE, Cols.RECORD_ID);
+    Dataset<Row> fresh =
+        tonight.select(Cols.SOURCE, Cols.RECORD_ID).join(previous.select(Cols.SOURCE, Cols.RECORD_ID), keys(), "left_anti");
+    return records.join(small(ofAffected.unionByName(fresh), smallNight), keys(), "left_semi");
   }
 
   /**
@@ -196,12 +246,30 @@ public final class AffectedScope {
         .where(DeterministicEdges.isLinkable(col(Cols.ID_TYPE), graph));
   }
 
+  /** Every column but the file a record came from: bookkeeping, not content (a renamed snapshot touches nothing). */
+  private static String[] contentColumns(Dataset<Row> records) {
+    return Arrays.stream(records.columns()).filter(c -> !c.equals(Cols.FILE)).toArray(String[]::new);
+  }
+
   /**
-   * The record's key and a hash of all {@code columns} as JSON (maps cannot be hashed or compared by
-   * Spark directly; their JSON can).
+   * The rows with a hash of {@code columns} as JSON (maps cannot be hashed or compared by Spark
+   * directly; their JSON can).
    */
-  private static Dataset<Row> fingerprint(Dataset<Row> records, String[] columns) {
+  private static Dataset<Row> withFingerprint(Dataset<Row> records, String[] columns) {
     Column all = struct(Arrays.stream(columns).map(c -> col(c)).toArray(Column[]::new));
-    return records.select(col(Cols.SOURCE), col(Cols.RECORD_ID), sha2(to_json(all), 256).as(FINGERPRINT));
+    return records.withColumn(FINGERPRINT, sha2(to_json(all), 256));
+  }
+
+  /** A join side the caller knows is small: broadcast, so the other side is not shuffled. */
+  private static Dataset<Row> small(Dataset<Row> rows, boolean smallNight) {
+    return smallNight ? broadcast(rows) : rows;
+  }
+
+  private static String[] keys() {
+    return new String[] {Cols.SOURCE, Cols.RECORD_ID};
+  }
+
+  private static String[] keysAnd(String column) {
+    return new String[] {Cols.SOURCE, Cols.RECORD_ID, column};
   }
 }

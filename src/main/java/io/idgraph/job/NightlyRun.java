@@ -87,6 +87,11 @@ public final class NightlyRun {
    * cost per rule tier is most of a small night's components stage.
    */
   static final long DRIVER_COMPONENTS_MAX_RECORDS = 200_000;
+  /**
+   * An incremental night with at most this many records tonight broadcasts their keys (and the sets
+   * derived from them) when it finds its scope: a few megabytes, against shuffling every previous table.
+   */
+  static final long BROADCAST_MAX_RECORDS = 1_000_000;
 
   public NightlyRun(
       SparkSession spark, LoadedConfig config, HashKey key, SourceRegistry registry) {
@@ -148,14 +153,15 @@ public final class NightlyRun {
 
       Dataset<Row> evaluated = persist(normalizer.evaluate(raw));
       // Tonight's records, merged into the earlier nights' state: downstream sees every record.
+      // Cached: an incremental night reads tonight's records again for its scope and its state write.
       Dataset<Row> tonight =
-          RecordState.withBlocked(
-              RecordNormalizer.records(evaluated), RecordNormalizer.blocked(evaluated));
-      Dataset<Row> state =
           persist(
-              plan.previousState() == null
-                  ? tonight
-                  : RecordState.merge(plan.previousState(), tonight, plan.keptSources()));
+              RecordState.withBlocked(
+                  RecordNormalizer.records(evaluated), RecordNormalizer.blocked(evaluated)));
+      Dataset<Row> state =
+          plan.previousState() == null
+              ? tonight
+              : persist(RecordState.merge(plan.previousState(), tonight, plan.keptSources()));
       Dataset<Row> records = RecordState.records(state);
       Dataset<Row> recordChanges =
           persist(
@@ -192,6 +198,8 @@ public final class NightlyRun {
           });
       // Every output of tonight's rows is materialized; the raw rows need not stay in memory.
       evaluated.unpersist();
+      long tonightCount =
+          acceptedByFile.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
 
       Dataset<Row> decisions =
           persist(
@@ -236,14 +244,24 @@ public final class NightlyRun {
             stage(
                 "scope",
                 () -> {
+                  // Tonight's keys and every set derived from the change are broadcast while
+                  // tonight is small, so the previous tables are scanned, never shuffled.
+                  boolean smallNight = tonightCount <= BROADCAST_MAX_RECORDS;
+                  Dataset<Row> previousVersions =
+                      persist(
+                          AffectedScope.previousVersions(
+                              plan.previousState(), tonight, plan.keptSources(), smallNight));
                   Dataset<Row> affected =
                       persist(
                           AffectedScope.affected(
-                              plan.previousState(), tonight, records, before.links(), before.records(),
-                              unlinkable, job.graph()));
+                              previousVersions, tonight, plan.keptSources(), before.links(), before.records(),
+                              unlinkable, job.graph(), smallNight));
                   AffectedScope.Scope p =
                       new AffectedScope.Scope(
-                          affected, persist(AffectedScope.scopeRecords(records, before.records(), affected)));
+                          affected,
+                          persist(
+                              AffectedScope.scopeRecords(
+                                  records, tonight, previousVersions, before.records(), affected, smallNight)));
                   LOG.info(
                       "[{}] incremental night: recomputing {} previous profile(s) and {} record(s) of {}",
                       runId,

@@ -85,11 +85,12 @@ public final class DeltaSink {
    *     one table row matches several source rows)
    */
   public void replaceRows(String table, Dataset<Row> rows, Dataset<Row> staleKeys, String... keys) {
-    DeltaTable target = DeltaTable.forPath(spark, path(table));
-    if (!deletionVectorsOn(target)) {
-      // Tables an older idgraph created: a one-time protocol upgrade.
+    if (!deletionVectorsOn(DeltaTable.forPath(spark, path(table)))) {
+      // A table an older idgraph created: a one-time protocol upgrade. The MERGE must then plan on the
+      // upgraded snapshot (planned on the old one it fails to find the files' row indexes).
       spark.sql("ALTER TABLE delta.`" + path(table) + "` SET TBLPROPERTIES ('" + DELETION_VECTORS + "' = 'true')");
     }
+    DeltaTable target = DeltaTable.forPath(spark, path(table));
     Column[] keyColumns = Arrays.stream(keys).map(k -> col(k)).toArray(Column[]::new);
     Dataset<Row> source =
         rows.withColumn(OP, lit(INSERT))

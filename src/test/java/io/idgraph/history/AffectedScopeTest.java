@@ -8,6 +8,7 @@ import io.idgraph.testing.CanonicalRecords;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -34,6 +35,8 @@ class AffectedScopeTest {
           .add(Cols.SOURCE, DataTypes.StringType)
           .add(Cols.RECORD_ID, DataTypes.StringType)
           .add(Cols.PROFILE_ID, DataTypes.StringType);
+  /** crm is a snapshot read whole tonight; web appends, so its previous records stand. */
+  private static final Set<String> WEB_KEPT = Set.of("web");
   private static final StructType HASHES = new StructType().add(Cols.ID_HASH, DataTypes.StringType);
 
   private static Row crm(String id, String ids, String name) {
@@ -98,13 +101,14 @@ class AffectedScopeTest {
             RECORD_PROFILES);
 
     // The new web event, Bob's deleted contact, Dee's new name; not Cy's re-sent contact.
-    Dataset<Row> touched = AffectedScope.touchedRecords(previousState, tonight, state);
+    Dataset<Row> touched = AffectedScope.touchedRecords(previousState, tonight, WEB_KEPT);
     assertThat(keys(touched, Cols.SOURCE, Cols.RECORD_ID)).containsExactlyInAnyOrder("web:W2", "crm:C2", "crm:C4");
 
     // The phone links nothing tonight (a do-not-link value, say): Fay stays out.
     Dataset<Row> noPhone = spark.createDataFrame(List.of(RowFactory.create("p-x")), HASHES);
     AffectedScope.Scope scope =
-        AffectedScope.of(previousState, tonight, state, previousLinks, previousRecords, noPhone, GraphConfig.DEFAULTS);
+        AffectedScope.of(
+            previousState, tonight, WEB_KEPT, state, previousLinks, previousRecords, noPhone, GraphConfig.DEFAULTS, true);
     assertThat(keys(scope.profiles(), Cols.OLD_PROFILE_ID)).containsExactlyInAnyOrder("P-ann", "P-bob", "P-dee");
     // Ann's records, Dee's and the new one; Bob's record is gone, Cy's and Fay's profiles untouched.
     assertThat(keys(scope.records(), Cols.SOURCE, Cols.RECORD_ID))
@@ -113,7 +117,8 @@ class AffectedScopeTest {
     // When the shared phone still links, the rules may decide differently tonight: Fay is recomputed too.
     Dataset<Row> none = spark.createDataFrame(List.of(), HASHES);
     AffectedScope.Scope wider =
-        AffectedScope.of(previousState, tonight, state, previousLinks, previousRecords, none, GraphConfig.DEFAULTS);
+        AffectedScope.of(
+            previousState, tonight, WEB_KEPT, state, previousLinks, previousRecords, none, GraphConfig.DEFAULTS, false);
     assertThat(keys(wider.profiles(), Cols.OLD_PROFILE_ID))
         .containsExactlyInAnyOrder("P-ann", "P-bob", "P-dee", "P-fay");
 

@@ -54,6 +54,20 @@ class DeltaSinkTest {
   }
 
   @Test
+  void aTableAnOlderIdgraphWroteWithoutDeletionVectorsIsUpgradedOnce(SparkSession spark, @TempDir Path out) {
+    DeltaSink sink = new DeltaSink(spark, out.toString(), "run-1");
+    rows(spark, "p1:r1", "p2:r2").write().format("delta").save(sink.path("t"));
+
+    sink.replaceRows(
+        "t", rows(spark, "p1:r3"), spark.createDataFrame(List.of(RowFactory.create("p1")), KEYS), "profile_id");
+
+    assertThat(contents(sink.current("t"))).containsExactly("p1:r3", "p2:r2");
+    Row detail = DeltaTable.forPath(spark, sink.path("t")).detail().first();
+    assertThat(detail.<String, String>getJavaMap(detail.fieldIndex("properties")))
+        .containsEntry(DeltaSink.DELETION_VECTORS, "true");
+  }
+
+  @Test
   void aTableWhoseColumnsChangedIsNotReplacedRowByRow(SparkSession spark, @TempDir Path out) {
     DeltaSink sink = new DeltaSink(spark, out.toString(), "run-1");
     sink.replace("t", rows(spark, "p1:r1"));
