@@ -272,7 +272,12 @@ public final class NightlyRun {
                 });
         clusterRecords = scope.records();
         scopeRecords = scope.records().count();
-        previousInScope = previous.restrictedTo(scope.profiles());
+        // Cached: stable ids and history read the scope's previous records several times, and each
+        // read would otherwise scan last night's whole record_profiles again.
+        PreviousRun narrowed = previous.restrictedTo(scope.profiles());
+        previousInScope =
+            new PreviousRun(
+                persist(narrowed.records()), persist(narrowed.profiles()), true, narrowed.takenIds());
       }
 
       Dataset<Row> anchored =
