@@ -152,6 +152,9 @@ public final class NightlyRun {
       }
 
       Dataset<Row> evaluated = persist(normalizer.evaluate(raw));
+      // Tonight's rows (accepted and rejected) bound every set derived from tonight's change; while
+      // few, their keys are broadcast and the previous state is scanned, never shuffled.
+      boolean smallNight = plan.previousState() != null && evaluated.count() <= BROADCAST_MAX_RECORDS;
       // Tonight's records, merged into the earlier nights' state: downstream sees every record.
       // Cached: an incremental night reads tonight's records again for its scope and its state write.
       Dataset<Row> tonight =
@@ -161,7 +164,7 @@ public final class NightlyRun {
       Dataset<Row> state =
           plan.previousState() == null
               ? tonight
-              : persist(RecordState.merge(plan.previousState(), tonight, plan.keptSources()));
+              : persist(RecordState.merge(plan.previousState(), tonight, plan.keptSources(), smallNight));
       Dataset<Row> records = RecordState.records(state);
       Dataset<Row> recordChanges =
           persist(
@@ -173,7 +176,8 @@ public final class NightlyRun {
                       plan.snapshotDiff(),
                       plan.appendDiff(),
                       ctx.runId(),
-                      java.sql.Timestamp.from(ctx.startedAt())));
+                      java.sql.Timestamp.from(ctx.startedAt()),
+                      smallNight));
       Dataset<Row> rejected =
           persist(
               wholeRowsRejected
@@ -198,8 +202,6 @@ public final class NightlyRun {
           });
       // Every output of tonight's rows is materialized; the raw rows need not stay in memory.
       evaluated.unpersist();
-      long tonightCount =
-          acceptedByFile.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
 
       Dataset<Row> decisions =
           persist(
@@ -244,9 +246,6 @@ public final class NightlyRun {
             stage(
                 "scope",
                 () -> {
-                  // Tonight's keys and every set derived from the change are broadcast while
-                  // tonight is small, so the previous tables are scanned, never shuffled.
-                  boolean smallNight = tonightCount <= BROADCAST_MAX_RECORDS;
                   Dataset<Row> previousVersions =
                       persist(
                           AffectedScope.previousVersions(

@@ -90,11 +90,21 @@ public final class RecordState {
    */
   public static Dataset<Row> merge(
       Dataset<Row> previous, Dataset<Row> tonight, Set<String> keptSources) {
+    return merge(previous, tonight, keptSources, false);
+  }
+
+  /**
+   * {@link #merge(Dataset, Dataset, Set)}, broadcasting tonight's keys when {@code smallTonight}: the
+   * previous state is then scanned once instead of shuffled.
+   */
+  public static Dataset<Row> merge(
+      Dataset<Row> previous, Dataset<Row> tonight, Set<String> keptSources, boolean smallTonight) {
+    Dataset<Row> keys = tonight.select(Cols.SOURCE, Cols.RECORD_ID);
     Dataset<Row> kept =
         previous
             .where(col(Cols.SOURCE).isin(keptSources.toArray()))
             .join(
-                tonight.select(Cols.SOURCE, Cols.RECORD_ID),
+                smallTonight ? broadcast(keys) : keys,
                 new String[] {Cols.SOURCE, Cols.RECORD_ID},
                 "left_anti");
     return kept.select(Arrays.stream(tonight.columns()).map(c -> col(c)).toArray(Column[]::new))
@@ -130,10 +140,25 @@ public final class RecordState {
       Set<String> appendSources,
       String runId,
       Timestamp changedAt) {
+    return changes(previous, tonight, snapshotSources, appendSources, runId, changedAt, false);
+  }
+
+  /**
+   * {@link #changes(Dataset, Dataset, Set, Set, String, Timestamp)}; with {@code smallTonight} the
+   * append sources' re-sent records are found by broadcasting tonight's, not by shuffling the state.
+   */
+  public static Dataset<Row> changes(
+      Dataset<Row> previous,
+      Dataset<Row> tonight,
+      Set<String> snapshotSources,
+      Set<String> appendSources,
+      String runId,
+      Timestamp changedAt,
+      boolean smallTonight) {
     // A snapshot is compared whole (full outer join); an append source only where tonight re-sent a
-    // record (inner join, which Spark can broadcast: tonight's new records are few).
-    return diff(previous, tonight, snapshotSources, "full_outer", runId, changedAt)
-        .unionByName(diff(previous, tonight, appendSources, "inner", runId, changedAt));
+    // record (inner join: tonight's new records are few).
+    return diff(previous, tonight, snapshotSources, "full_outer", false, runId, changedAt)
+        .unionByName(diff(previous, tonight, appendSources, "inner", smallTonight, runId, changedAt));
   }
 
   private static Dataset<Row> diff(
@@ -141,6 +166,7 @@ public final class RecordState {
       Dataset<Row> tonight,
       Set<String> sources,
       String joinType,
+      boolean broadcastTonight,
       String runId,
       Timestamp changedAt) {
     if (sources.isEmpty()) {
@@ -163,7 +189,7 @@ public final class RecordState {
             .when(col(PREV).isNull(), lit(ADDED_RECORD))
             .when(size(retired).gt(0).or(size(added).gt(0)), lit(IDENTIFIERS_CHANGED));
     return before
-        .join(after, new String[] {Cols.SOURCE, Cols.RECORD_ID}, joinType)
+        .join(broadcastTonight ? broadcast(after) : after, new String[] {Cols.SOURCE, Cols.RECORD_ID}, joinType)
         .select(
             lit(runId).as(Cols.RUN_ID),
             col(Cols.SOURCE),

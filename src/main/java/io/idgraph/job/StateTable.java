@@ -24,7 +24,8 @@ record StateTable(String table, Dataset<Row> tonight, Dataset<Row> whole, Datase
   /** Tonight's rows replace the {@code previous} rows whose {@code keys} are in {@code stale}. */
   StateTable replacing(Dataset<Row> previous, Dataset<Row> stale, String... keys) {
     Dataset<Row> standing = previous.join(stale, keys, "left_anti");
-    return new StateTable(table, tonight, standing.unionByName(tonight), stale, keys);
+    // A table an older idgraph wrote may lack a column tonight's rows have: null in its old rows.
+    return new StateTable(table, tonight, standing.unionByName(tonight, true), stale, keys);
   }
 
   void write(DeltaSink sink) {

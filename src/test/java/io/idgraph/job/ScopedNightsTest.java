@@ -95,14 +95,7 @@ class ScopedNightsTest {
     Path scoped = dir.resolve("scoped");
     Path rebuilt = dir.resolve("rebuilt");
     Path config =
-        Fixtures.write(dir, "job.yaml",
-            "hashing: {key_file: " + Fixtures.repoRoot().resolve("jobs/demo.key").toAbsolutePath()
-                + ", demo_key: true}",
-            "sources:",
-            "  - {name: crm, type: crm, path: crm.csv, default_region: US}",
-            "  - {name: web, type: web, path: web/, default_region: US}",
-            "scoring: {enabled: false}",
-            "spark: {conf: {spark.sql.shuffle.partitions: \"2\"}}");
+        Fixtures.crmAndWebFolderJob(dir);
     Fixtures.write(in, "crm.csv", CRM_HEADER,
         "C1,ann@shop.com,,Ann,Lee,,,US,u-1,2026-01-01,2026-11-01",
         "C2,bob@mail.com,,Bob,Ray,,,US,u-2,2026-01-01,2026-11-01",

@@ -34,6 +34,20 @@ public final class Fixtures {
         List.of(), null, null);
   }
 
+  /**
+   * job.yaml in {@code dir} for multi-night tests: a CRM snapshot {@code crm.csv} and a web folder
+   * {@code web/} read incrementally, scoring off, two shuffle partitions, the demo key.
+   */
+  public static Path crmAndWebFolderJob(Path dir) {
+    return write(dir, "job.yaml",
+        "hashing: {key_file: " + repoRoot().resolve("jobs/demo.key").toAbsolutePath() + ", demo_key: true}",
+        "sources:",
+        "  - {name: crm, type: crm, path: crm.csv, default_region: US}",
+        "  - {name: web, type: web, path: web/, default_region: US}",
+        "scoring: {enabled: false}",
+        "spark: {conf: {spark.sql.shuffle.partitions: \"2\"}}");
+  }
+
   public static Path repoRoot() {
     return Path.of(System.getProperty("idgraph.repoRoot", "."));
   }
