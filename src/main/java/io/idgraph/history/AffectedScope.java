@@ -41,8 +41,9 @@ public final class AffectedScope {
   /**
    * @param profiles (old_profile_id) of every previous profile tonight recomputes
    * @param records the state's records whose profiles tonight recomputes
+   * @param touched (source, record_id) of the records new, changed or gone tonight
    */
-  public record Scope(Dataset<Row> profiles, Dataset<Row> records) {}
+  public record Scope(Dataset<Row> profiles, Dataset<Row> records, Dataset<Row> touched) {}
 
   private AffectedScope() {}
 
@@ -70,27 +71,29 @@ public final class AffectedScope {
       GraphConfig graph,
       boolean smallNight) {
     Dataset<Row> previous = previousVersions(previousState, tonight, keptSources, smallNight);
+    Dataset<Row> touched = touchedRecords(previous, tonight, keptSources, smallNight);
     Dataset<Row> affected =
-        affected(previous, tonight, keptSources, previousLinks, previousRecords, unlinkable, graph, smallNight);
-    return new Scope(affected, scopeRecords(state, tonight, previous, previousRecords, affected, smallNight));
+        affected(touched, previous, tonight, previousLinks, previousRecords, unlinkable, graph, smallNight);
+    return new Scope(affected, scopeRecords(state, tonight, previous, previousRecords, affected, smallNight), touched);
   }
 
   /**
    * (old_profile_id) of the previous profiles tonight recomputes: steps 1 to 3 of the class comment.
    * The caller caches it before {@link #scopeRecords}, which would otherwise compute it again.
    *
+   * @param touchedRecords {@link #touchedRecords(Dataset, Dataset, Set, boolean)}
    * @param relevant {@link #previousVersions}, best cached: it is read three times
    */
   public static Dataset<Row> affected(
+      Dataset<Row> touchedRecords,
       Dataset<Row> relevant,
       Dataset<Row> tonight,
-      Set<String> keptSources,
       Dataset<Row> previousLinks,
       Dataset<Row> previousRecords,
       Dataset<Row> unlinkable,
       GraphConfig graph,
       boolean smallNight) {
-    Dataset<Row> touched = small(touchedRecords(relevant, tonight, keptSources, smallNight), smallNight);
+    Dataset<Row> touched = small(touchedRecords, smallNight);
     Dataset<Row> ids = small(touchedIdentifiers(touched, relevant, tonight, graph), smallNight);
     Dataset<Row> direct = small(affectedProfiles(touched, ids, previousLinks, previousRecords), smallNight);
     return expand(direct, previousLinks, unlinkable, graph, smallNight);
@@ -119,7 +122,7 @@ public final class AffectedScope {
    *
    * @param previous {@link #previousVersions}
    */
-  static Dataset<Row> touchedRecords(
+  public static Dataset<Row> touchedRecords(
       Dataset<Row> previous, Dataset<Row> tonight, Set<String> keptSources, boolean smallNight) {
     Dataset<Row> tonightKeys = small(tonight.select(Cols.SOURCE, Cols.RECORD_ID), smallNight);
     Dataset<Row> changedOrNew =

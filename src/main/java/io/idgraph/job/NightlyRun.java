@@ -250,17 +250,21 @@ public final class NightlyRun {
                       persist(
                           AffectedScope.previousVersions(
                               plan.previousState(), tonight, plan.keptSources(), smallNight));
+                  Dataset<Row> touched =
+                      persist(
+                          AffectedScope.touchedRecords(previousVersions, tonight, plan.keptSources(), smallNight));
                   Dataset<Row> affected =
                       persist(
                           AffectedScope.affected(
-                              previousVersions, tonight, plan.keptSources(), before.links(), before.records(),
-                              unlinkable, job.graph(), smallNight));
+                              touched, previousVersions, tonight, before.links(), before.records(), unlinkable,
+                              job.graph(), smallNight));
                   AffectedScope.Scope p =
                       new AffectedScope.Scope(
                           affected,
                           persist(
                               AffectedScope.scopeRecords(
-                                  records, tonight, previousVersions, before.records(), affected, smallNight)));
+                                  records, tonight, previousVersions, before.records(), affected, smallNight)),
+                          touched);
                   LOG.info(
                       "[{}] incremental night: recomputing {} previous profile(s) and {} record(s) of {}",
                       runId,
@@ -442,7 +446,18 @@ public final class NightlyRun {
       }
       // The state: tonight's records replace their previous versions and the records that left it.
       StateTable stateOut = StateTable.whole(OutputTables.SOURCE_RECORDS, state);
-      if (plan.previousState() != null) {
+      if (scope != null) {
+        // Only records new, changed or gone tonight: a record re-sent unchanged keeps its row (and the
+        // file that last changed it).
+        Dataset<Row> touched = scope.touched();
+        stateOut =
+            new StateTable(
+                OutputTables.SOURCE_RECORDS,
+                tonight.join(touched, new String[] {Cols.SOURCE, Cols.RECORD_ID}, "left_semi"),
+                state,
+                touched,
+                new String[] {Cols.SOURCE, Cols.RECORD_ID});
+      } else if (plan.previousState() != null) {
         Dataset<Row> keys = plan.previousState().select(Cols.SOURCE, Cols.RECORD_ID);
         stateOut =
             new StateTable(

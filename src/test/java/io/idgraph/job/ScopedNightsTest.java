@@ -119,7 +119,7 @@ class ScopedNightsTest {
 
     for (String name :
         List.of(OutputTables.RECORD_PROFILES, OutputTables.PROFILES, OutputTables.IDENTITY_LINKS,
-            OutputTables.IDENTITY_EDGES)) {
+            OutputTables.IDENTITY_EDGES, OutputTables.SOURCE_RECORDS)) {
       Dataset<Row> a = comparable(spark, scoped, name);
       Dataset<Row> b = comparable(spark, rebuilt, name);
       assertThat(a.count()).as(name).isEqualTo(b.count());
