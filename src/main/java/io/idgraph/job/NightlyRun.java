@@ -493,25 +493,22 @@ public final class NightlyRun {
       stage(
           "write",
           () -> {
-            // Each table is its own commit and none reads another's write: they run side by side.
-            List<Runnable> writes = new ArrayList<>();
-            writes.add(() -> finalProfiles.write(sink));
-            writes.add(() -> finalLinks.write(sink));
-            writes.add(() -> finalRecordProfiles.write(sink));
-            writes.add(() -> finalEdges.write(sink));
-            writes.add(() -> sink.append(OutputTables.MERGE_HISTORY, merges));
-            writes.add(() -> sink.append(OutputTables.MERGE_SNAPSHOTS, snapshots));
-            writes.add(() -> sink.append(OutputTables.PROFILE_ID_CHANGES, changes));
-            writes.add(() -> sink.append(OutputTables.REJECTED_RECORDS, rejected));
-            writes.add(() -> sink.append(OutputTables.LINK_DECISIONS, allDecisions));
+            finalProfiles.write(sink);
+            finalLinks.write(sink);
+            finalRecordProfiles.write(sink);
+            finalEdges.write(sink);
+            sink.append(OutputTables.MERGE_HISTORY, merges);
+            sink.append(OutputTables.MERGE_SNAPSHOTS, snapshots);
+            sink.append(OutputTables.PROFILE_ID_CHANGES, changes);
+            sink.append(OutputTables.REJECTED_RECORDS, rejected);
+            sink.append(OutputTables.LINK_DECISIONS, allDecisions);
             if (finalCandidates != null) {
               // The review queue as of tonight (idgraph review approves or rejects its rows).
-              writes.add(() -> finalCandidates.write(sink));
-              writes.add(() -> sink.append(OutputTables.MODEL_PARAMETERS, parameters));
+              finalCandidates.write(sink);
+              sink.append(OutputTables.MODEL_PARAMETERS, parameters);
             }
-            writes.add(() -> finalState.write(sink));
-            writes.add(() -> sink.append(OutputTables.RECORD_CHANGES, recordChanges));
-            ConcurrentWrites.run(writes);
+            finalState.write(sink);
+            sink.append(OutputTables.RECORD_CHANGES, recordChanges);
             // Last: once the manifest lists tonight's files, the next night takes them as consumed.
             sink.append(
                 OutputTables.RUN_MANIFEST,
