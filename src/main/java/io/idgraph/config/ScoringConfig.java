@@ -44,6 +44,11 @@ public record ScoringConfig(
     training = training == null ? LABELS : training;
   }
 
+  /** This config with the model fixed (a scoped night scores with the last run's model). */
+  public ScoringConfig withModel(FixedModel fixed) {
+    return new ScoringConfig(enabled, mergeThreshold, reviewFloor, maxBlockSize, randomPairs, training, fixed);
+  }
+
   /**
    * Model parameters fixed in config, e.g. copied from a model_parameters table of a run that went
    * well: {@code prior} is λ, the probability that two profiles drawn at random are the same person;

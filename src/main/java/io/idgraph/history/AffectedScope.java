@@ -7,6 +7,7 @@ import io.idgraph.graph.DeterministicEdges;
 import io.idgraph.schema.Cols;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -59,6 +60,8 @@ public final class AffectedScope {
    * @param smallNight whether tonight's records are few enough to broadcast their keys (and with them
    *     every set derived from the change: touched records, identifiers, affected profiles), so the
    *     previous tables are scanned and probed instead of shuffled
+   * @param cache caches an intermediate set that later steps read again (the caller's persist), or
+   *     the identity
    */
   public static Scope of(
       Dataset<Row> previousState,
@@ -69,12 +72,17 @@ public final class AffectedScope {
       Dataset<Row> previousRecords,
       Dataset<Row> unlinkable,
       GraphConfig graph,
-      boolean smallNight) {
-    Dataset<Row> previous = previousVersions(previousState, tonight, keptSources, smallNight);
-    Dataset<Row> touched = touchedRecords(previous, tonight, keptSources, smallNight);
+      boolean smallNight,
+      UnaryOperator<Dataset<Row>> cache) {
+    Dataset<Row> previous = cache.apply(previousVersions(previousState, tonight, keptSources, smallNight));
+    Dataset<Row> touched = cache.apply(touchedRecords(previous, tonight, keptSources, smallNight));
     Dataset<Row> affected =
-        affected(touched, previous, tonight, previousLinks, previousRecords, unlinkable, graph, smallNight);
-    return new Scope(affected, scopeRecords(state, tonight, previous, previousRecords, affected, smallNight), touched);
+        cache.apply(
+            affected(touched, previous, tonight, previousLinks, previousRecords, unlinkable, graph, smallNight));
+    return new Scope(
+        affected,
+        cache.apply(scopeRecords(state, tonight, previous, previousRecords, affected, smallNight)),
+        touched);
   }
 
   /**
@@ -136,15 +144,6 @@ public final class AffectedScope {
             .select(Cols.SOURCE, Cols.RECORD_ID)
             .join(tonightKeys, keys(), "left_anti");
     return changedOrNew.unionByName(gone).distinct();
-  }
-
-  /**
-   * (source, record_id) of records new or changed tonight and of records gone from the state: {@link
-   * #touchedRecords} from the previous state itself.
-   */
-  public static Dataset<Row> touchedRecords(
-      Dataset<Row> previousState, Dataset<Row> tonight, Set<String> keptSources) {
-    return touchedRecords(previousVersions(previousState, tonight, keptSources, false), tonight, keptSources, false);
   }
 
   /** (id_type, id_hash): linkable identifiers of the touched records, tonight's and previous versions. */

@@ -236,35 +236,22 @@ public final class NightlyRun {
       // An incremental night recomputes only the profiles tonight's records touch (AffectedScope);
       // the rules above still count every record, so a hub is a hub whatever the scope.
       PreviousOutputs before = scopeOf(ctx, plan, previous, manualSinceLastRun);
+      // Identifiers the rules keep from linking tonight: hubs and do-not-link (blocklisted values were
+      // already taken out of the records by the normalizer).
+      Dataset<Row> unlinkable = decisions.where(col(Cols.RULE).notEqual(lit(LinkDecisions.BLOCKLIST)));
       AffectedScope.Scope scope = null;
       Dataset<Row> clusterRecords = records;
       long scopeRecords = 0;
       PreviousRun previousInScope = previous;
       if (before != null) {
-        Dataset<Row> unlinkable = decisions.where(col(Cols.RULE).notEqual(lit(LinkDecisions.BLOCKLIST)));
         scope =
             stage(
                 "scope",
                 () -> {
-                  Dataset<Row> previousVersions =
-                      persist(
-                          AffectedScope.previousVersions(
-                              plan.previousState(), tonight, plan.keptSources(), smallNight));
-                  Dataset<Row> touched =
-                      persist(
-                          AffectedScope.touchedRecords(previousVersions, tonight, plan.keptSources(), smallNight));
-                  Dataset<Row> affected =
-                      persist(
-                          AffectedScope.affected(
-                              touched, previousVersions, tonight, before.links(), before.records(), unlinkable,
-                              job.graph(), smallNight));
                   AffectedScope.Scope p =
-                      new AffectedScope.Scope(
-                          affected,
-                          persist(
-                              AffectedScope.scopeRecords(
-                                  records, tonight, previousVersions, before.records(), affected, smallNight)),
-                          touched);
+                      AffectedScope.of(
+                          plan.previousState(), tonight, plan.keptSources(), records, before.links(),
+                          before.records(), unlinkable, job.graph(), smallNight, this::persist);
                   LOG.info(
                       "[{}] incremental night: recomputing {} previous profile(s) and {} record(s) of {}",
                       runId,
@@ -288,7 +275,7 @@ public final class NightlyRun {
               DeterministicEdges.withAnchors(
                   clusterRecords,
                   job.graph(),
-                  decisions.where(col(Cols.RULE).notEqual(lit(LinkDecisions.BLOCKLIST)))));
+                  unlinkable));
       Dataset<Row> edges =
           persist(DeterministicEdges.aggregate(DeterministicEdges.recordEdges(anchored), ctx.runId()));
       long edgeCount = stage("graph", edges::count);
@@ -309,7 +296,7 @@ public final class NightlyRun {
       ScoringConfig scoringConfig =
           before == null || before.model() == null
               ? job.scoring()
-              : withModel(job.scoring(), before.model());
+              : job.scoring().withModel(before.model());
       if (scoringConfig.enabled()) {
         Scored scored =
             stage("scoring", () -> CandidateScoring.score(deterministic, scoringConfig, RANDOM_PAIRS_SEED));
@@ -587,12 +574,6 @@ public final class NightlyRun {
         runId,
         refusal != null ? refusal : read.refusal());
     return null;
-  }
-
-  /** The scoring config with the model fixed (a scoped night scores with the last run's model). */
-  private static ScoringConfig withModel(ScoringConfig c, ScoringConfig.FixedModel model) {
-    return new ScoringConfig(
-        c.enabled(), c.mergeThreshold(), c.reviewFloor(), c.maxBlockSize(), c.randomPairs(), c.training(), model);
   }
 
   /** When the given run started, from run_metrics (null if it left no row). */

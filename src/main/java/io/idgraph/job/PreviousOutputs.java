@@ -2,7 +2,6 @@ package io.idgraph.job;
 
 import static org.apache.spark.sql.functions.*;
 
-import io.delta.tables.DeltaTable;
 import io.idgraph.config.ScoringConfig;
 import io.idgraph.schema.Cols;
 import io.idgraph.scoring.PairLevels;
@@ -12,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -117,13 +115,7 @@ public record PreviousOutputs(
     return Optional.of(new ScoringConfig.FixedModel(prior, m, u));
   }
 
-  /** The table at its current version, or null when it does not exist. */
   private static Dataset<Row> pinned(SparkSession spark, String outputRoot, String table) {
-    String path = new Path(outputRoot, table).toString();
-    if (!DeltaTable.isDeltaTable(spark, path)) {
-      return null;
-    }
-    long version = DeltaTable.forPath(spark, path).history(1).select("version").first().getLong(0);
-    return spark.read().format("delta").option("versionAsOf", version).load(path);
+    return OutputTables.readPinned(spark, outputRoot, table).orElse(null);
   }
 }

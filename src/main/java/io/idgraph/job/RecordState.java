@@ -87,15 +87,7 @@ public final class RecordState {
    * re-send, and all of tonight's records.
    *
    * @param keptSources sources whose previous records stand (configured, and not read whole tonight)
-   */
-  public static Dataset<Row> merge(
-      Dataset<Row> previous, Dataset<Row> tonight, Set<String> keptSources) {
-    return merge(previous, tonight, keptSources, false);
-  }
-
-  /**
-   * {@link #merge(Dataset, Dataset, Set)}, broadcasting tonight's keys when {@code smallTonight}: the
-   * previous state is then scanned once instead of shuffled.
+   * @param smallTonight broadcast tonight's keys: the previous state is scanned, not shuffled
    */
   public static Dataset<Row> merge(
       Dataset<Row> previous, Dataset<Row> tonight, Set<String> keptSources, boolean smallTonight) {
@@ -131,21 +123,8 @@ public final class RecordState {
    * What tonight changed against the previous state. For {@code snapshotSources} (read whole
    * because their files changed): records deleted, added, and those whose identifiers changed. For
    * {@code appendSources} (new files read): re-sent records whose identifiers changed; an append
-   * source never deletes.
-   */
-  public static Dataset<Row> changes(
-      Dataset<Row> previous,
-      Dataset<Row> tonight,
-      Set<String> snapshotSources,
-      Set<String> appendSources,
-      String runId,
-      Timestamp changedAt) {
-    return changes(previous, tonight, snapshotSources, appendSources, runId, changedAt, false);
-  }
-
-  /**
-   * {@link #changes(Dataset, Dataset, Set, Set, String, Timestamp)}; with {@code smallTonight} the
-   * append sources' re-sent records are found by broadcasting tonight's, not by shuffling the state.
+   * source never deletes. With {@code smallTonight} those re-sent records are found by broadcasting
+   * tonight's, not by shuffling the state.
    */
   public static Dataset<Row> changes(
       Dataset<Row> previous,

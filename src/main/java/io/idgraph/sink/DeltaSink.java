@@ -57,7 +57,7 @@ public final class DeltaSink {
 
   /** The table as it is now. */
   public Dataset<Row> current(String table) {
-    return spark.read().format("delta").load(path(table));
+    return OutputTables.read(spark, outputRoot, table).orElseThrow();
   }
 
   /** Replaces the table's contents with {@code rows} (a current-state table). */

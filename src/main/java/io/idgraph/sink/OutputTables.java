@@ -67,4 +67,19 @@ public final class OutputTables {
         ? Optional.of(spark.read().format("delta").load(path))
         : Optional.empty();
   }
+
+  /**
+   * {@link #read}, pinned to the table's current version (time travel): the rows stay these while a
+   * later write in the same run replaces the table they come from.
+   */
+  public static Optional<Dataset<Row>> readPinned(SparkSession spark, String outputRoot, String table) {
+    String path = new Path(outputRoot, table).toString();
+    return read(spark, outputRoot, table)
+        .map(
+            t ->
+                spark.read()
+                    .format("delta")
+                    .option("versionAsOf", DeltaTable.forPath(spark, path).history(1).first().getLong(0))
+                    .load(path));
+  }
 }

@@ -101,14 +101,16 @@ class AffectedScopeTest {
             RECORD_PROFILES);
 
     // The new web event, Bob's deleted contact, Dee's new name; not Cy's re-sent contact.
-    Dataset<Row> touched = AffectedScope.touchedRecords(previousState, tonight, WEB_KEPT);
+    Dataset<Row> touched = AffectedScope.touchedRecords(
+            AffectedScope.previousVersions(previousState, tonight, WEB_KEPT, false), tonight, WEB_KEPT, false);
     assertThat(keys(touched, Cols.SOURCE, Cols.RECORD_ID)).containsExactlyInAnyOrder("web:W2", "crm:C2", "crm:C4");
 
     // The phone links nothing tonight (a do-not-link value, say): Fay stays out.
     Dataset<Row> noPhone = spark.createDataFrame(List.of(RowFactory.create("p-x")), HASHES);
     AffectedScope.Scope scope =
         AffectedScope.of(
-            previousState, tonight, WEB_KEPT, state, previousLinks, previousRecords, noPhone, GraphConfig.DEFAULTS, true);
+            previousState, tonight, WEB_KEPT, state, previousLinks, previousRecords, noPhone, GraphConfig.DEFAULTS, true,
+            d -> d);
     assertThat(keys(scope.profiles(), Cols.OLD_PROFILE_ID)).containsExactlyInAnyOrder("P-ann", "P-bob", "P-dee");
     // Ann's records, Dee's and the new one; Bob's record is gone, Cy's and Fay's profiles untouched.
     assertThat(keys(scope.records(), Cols.SOURCE, Cols.RECORD_ID))
@@ -118,7 +120,8 @@ class AffectedScopeTest {
     Dataset<Row> none = spark.createDataFrame(List.of(), HASHES);
     AffectedScope.Scope wider =
         AffectedScope.of(
-            previousState, tonight, WEB_KEPT, state, previousLinks, previousRecords, none, GraphConfig.DEFAULTS, false);
+            previousState, tonight, WEB_KEPT, state, previousLinks, previousRecords, none, GraphConfig.DEFAULTS, false,
+            d -> d);
     assertThat(keys(wider.profiles(), Cols.OLD_PROFILE_ID))
         .containsExactlyInAnyOrder("P-ann", "P-bob", "P-dee", "P-fay");
 

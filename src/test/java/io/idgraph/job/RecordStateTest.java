@@ -60,7 +60,7 @@ class RecordStateTest {
             record("web", "m2", "2026-11-23T00:00:00Z", "anonymous_id=a-2 user_id=u-2", Map.of()),
             record("web", "m3", "2026-11-23T00:00:00Z", "anonymous_id=a-3", Map.of()));
     // crm was read whole (a changed snapshot); web got a new file; legacy is no longer configured.
-    Dataset<Row> merged = RecordState.merge(previous, tonight, Set.of("web"));
+    Dataset<Row> merged = RecordState.merge(previous, tonight, Set.of("web"), false);
     assertThat(ids(RecordState.records(merged)))
         .containsOnlyKeys("crm/C1", "web/m1", "web/m2", "web/m3")
         .containsEntry("crm/C1", "[{\"id_type\":\"email\",\"id_hash\":\"e-new\"}]")
@@ -80,7 +80,7 @@ class RecordStateTest {
             CanonicalRecords.of(spark, record("crm", "C1", null, "phone=p-1", Map.of()),
                 record("crm", "C2", null, "phone=p-2", Map.of())),
             blocked);
-    Dataset<Row> next = RecordState.merge(tonight, state(spark), Set.of("crm"));
+    Dataset<Row> next = RecordState.merge(tonight, state(spark), Set.of("crm"), true);
     List<Row> rows = RecordState.blocked(next).collectAsList();
     assertThat(rows).containsExactly(RowFactory.create("crm", "C1", "email", "e-junk"));
   }
@@ -102,7 +102,7 @@ class RecordStateTest {
             record("web", "m2", null, "anonymous_id=a-2 user_id=u-2", Map.of()),
             record("web", "m3", null, "anonymous_id=a-3", Map.of()));
     Dataset<Row> changes =
-        RecordState.changes(previous, tonight, Set.of("crm"), Set.of("web"), "run_2", AT);
+        RecordState.changes(previous, tonight, Set.of("crm"), Set.of("web"), "run_2", AT, true);
     Map<String, String> byRecord = new TreeMap<>();
     for (Row r : changes.select(col(Cols.SOURCE), col(Cols.RECORD_ID), col(RecordState.CHANGE),
             org.apache.spark.sql.functions.to_json(col(RecordState.RETIRED)),
@@ -120,6 +120,6 @@ class RecordStateTest {
     assertThat(changes.columns()).containsExactly(RecordState.CHANGES_SCHEMA.fieldNames());
     assertThat(changes.select(RecordState.CHANGED_AT, Cols.RUN_ID).distinct().collectAsList())
         .containsExactly(RowFactory.create(AT, "run_2"));
-    assertThat(RecordState.changes(previous, tonight, Set.of(), Set.of(), "run_2", AT).count()).isZero();
+    assertThat(RecordState.changes(previous, tonight, Set.of(), Set.of(), "run_2", AT, false).count()).isZero();
   }
 }
