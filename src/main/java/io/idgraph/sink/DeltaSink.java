@@ -24,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
  * the write stage does not append its history rows twice. Hence: at most one append per table per run.
  */
 public final class DeltaSink {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeltaSink.class);
   public static final String TXN_APP_ID = "idgraph";
   /**
    * The table property that lets DELETE, UPDATE and MERGE mark rows deleted instead of rewriting
@@ -62,6 +63,7 @@ public final class DeltaSink {
 
   /** Replaces the table's contents with {@code rows} (a current-state table). */
   public void replace(String table, Dataset<Row> rows) {
+    long start = System.nanoTime();
     create(table, rows);
     rows.write()
         .format("delta")
@@ -69,6 +71,7 @@ public final class DeltaSink {
         .option("overwriteSchema", "true")
         .option("userMetadata", runId)
         .save(path(table));
+    logWrite(table, "overwrite", start);
   }
 
   /**
@@ -85,6 +88,7 @@ public final class DeltaSink {
    *     one table row matches several source rows)
    */
   public void replaceRows(String table, Dataset<Row> rows, Dataset<Row> staleKeys, String... keys) {
+    long start = System.nanoTime();
     if (!deletionVectorsOn(DeltaTable.forPath(spark, path(table)))) {
       // A table an older idgraph created: a one-time protocol upgrade. The MERGE must then plan on the
       // upgraded snapshot (planned on the old one it fails to find the files' row indexes).
@@ -111,6 +115,12 @@ public final class DeltaSink {
         .whenNotMatched(col("s." + OP).equalTo(lit(INSERT)))
         .insert(insert)
         .execute();
+    logWrite(table, "merge", start);
+  }
+
+  /** One line per table written, so a slow write stage shows which table it spent its time on. */
+  private void logWrite(String table, String how, long start) {
+    LOG.info("[{}] {} written ({}) in {} s", runId, table, how, String.format("%.1f", (System.nanoTime() - start) / 1e9));
   }
 
   private static boolean deletionVectorsOn(DeltaTable table) {
@@ -135,6 +145,7 @@ public final class DeltaSink {
 
   /** Appends {@code rows} to the table (a history table). */
   public void append(String table, Dataset<Row> rows) {
+    long start = System.nanoTime();
     create(table, rows);
     var writer =
         rows.write()
@@ -146,6 +157,7 @@ public final class DeltaSink {
       writer = writer.option("txnAppId", TXN_APP_ID).option("txnVersion", txnVersion);
     }
     writer.save(path(table));
+    logWrite(table, "append", start);
   }
 
   /**
