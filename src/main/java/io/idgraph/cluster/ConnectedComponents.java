@@ -10,12 +10,6 @@ import org.apache.spark.sql.Row;
  */
 public interface ConnectedComponents {
   /**
-   * Union-find on the driver ({@link DriverConnectedComponents}); not a config choice: a scoped
-   * incremental night picks it when its scope is small.
-   */
-  String DRIVER = "driver";
-
-  /**
    * @param edges columns {@code src}, {@code dst} (longs); duplicates and both directions allowed
    * @return columns {@code vertex_id}, {@code component} (longs), one row per vertex in the edges
    */
@@ -25,9 +19,6 @@ public interface ConnectedComponents {
   static ConnectedComponents named(String algorithm) {
     if (algorithm.equals("graphx")) {
       return new GraphXConnectedComponents();
-    }
-    if (algorithm.equals(DRIVER)) {
-      return new DriverConnectedComponents();
     }
     throw new IllegalArgumentException("No connected-components algorithm '" + algorithm + "'");
   }

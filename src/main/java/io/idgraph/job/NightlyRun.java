@@ -3,7 +3,6 @@ package io.idgraph.job;
 import static org.apache.spark.sql.functions.*;
 
 import io.idgraph.cluster.Atoms;
-import io.idgraph.cluster.ConnectedComponents;
 import io.idgraph.cluster.IdentityConstraints;
 import io.idgraph.cluster.ProfileAssignment;
 import io.idgraph.cluster.RuleAwareClustering;
@@ -82,11 +81,11 @@ public final class NightlyRun {
   /** A record's content-derived profile key tonight, before manual operations and stable ids. */
   private static final String TONIGHT = Cols.INTERNAL_PREFIX + "tonight";
   /**
-   * A scoped night with at most this many records joins connected components on the driver
-   * (cluster.DriverConnectedComponents): its edges fit in memory many times over, and GraphX's fixed
-   * cost per rule tier is most of a small night's components stage.
+   * A scoped night with at most this many records clusters them on the driver
+   * (RuleAwareClustering.onDriver): their identifiers fit in memory many times over, and the Spark
+   * jobs of the distributed tiers (about 2 s per tier) were most of a small night's components stage.
    */
-  static final long DRIVER_COMPONENTS_MAX_RECORDS = 200_000;
+  static final long DRIVER_CLUSTERING_MAX_RECORDS = 200_000;
   /**
    * An incremental night with at most this many records tonight broadcasts their keys (and the sets
    * derived from them) when it finds its scope: a few megabytes, against shuffling every previous table.
@@ -113,7 +112,7 @@ public final class NightlyRun {
             job.rules(), DoNotLinkIdentifiers.resolvePairs(job.rules(), identifiers, hasher));
     RuleAwareClustering clustering = new RuleAwareClustering(constraints, job.graph().algorithm());
     // A small scoped night joins components on the driver: GraphX costs seconds per rule tier at any size.
-    RuleAwareClustering driverClustering = new RuleAwareClustering(constraints, ConnectedComponents.DRIVER);
+    RuleAwareClustering driverClustering = RuleAwareClustering.onDriver(constraints);
     try (OutputLock lock =
         OutputLock.acquire(ctx.outputRoot(), ctx.runId(), spark.sparkContext().hadoopConfiguration())) {
       // Last night's state and the admins' instructions, both from the output tables (lazy).
@@ -284,7 +283,7 @@ public final class NightlyRun {
       Dataset<Row> atomIds = Atoms.identifiers(atomized);
       // Clustering is eager (each tier materializes its groups), so all of it runs inside the stage.
       RuleAwareClustering nightClustering =
-          scope != null && scopeRecords <= DRIVER_COMPONENTS_MAX_RECORDS ? driverClustering : clustering;
+          scope != null && scopeRecords <= DRIVER_CLUSTERING_MAX_RECORDS ? driverClustering : clustering;
       Result clustered = stage("components", () -> nightClustering.cluster(atomIds));
       // Both cached and materialized by the clustering until release().
       Dataset<Row> deterministic = persist(ProfileAssignment.assign(atomized, clustered.atomGroups()));
