@@ -228,13 +228,18 @@ public final class AffectedScope {
 
   /**
    * (src_hash, dst_hash) of the previous identity_edges tonight replaces: those touching an identifier
-   * a scope record holds or held (column id_hash of {@code scopeIds}). Every other edge stands.
+   * a scope record holds or held (column id_hash of {@code scopeIds}). Every other edge stands. One scan
+   * of the edges, each probed by both its ends.
+   *
+   * @param smallScope broadcast the scope's identifiers: the edges are scanned, not shuffled
    */
-  public static Dataset<Row> staleEdges(Dataset<Row> previousEdges, Dataset<Row> scopeIds) {
-    Dataset<Row> ids = scopeIds.select(col(Cols.ID_HASH).as("_scope")).distinct();
-    Dataset<Row> keys = previousEdges.select(Cols.SRC_HASH, Cols.DST_HASH);
-    return keys.join(ids, col(Cols.SRC_HASH).equalTo(col("_scope")), "left_semi")
-        .unionByName(keys.join(ids, col(Cols.DST_HASH).equalTo(col("_scope")), "left_semi"))
+  public static Dataset<Row> staleEdges(Dataset<Row> previousEdges, Dataset<Row> scopeIds, boolean smallScope) {
+    String end = Cols.INTERNAL_PREFIX + "end";
+    Dataset<Row> ids = scopeIds.select(col(Cols.ID_HASH).as(end)).distinct();
+    return previousEdges
+        .select(col(Cols.SRC_HASH), col(Cols.DST_HASH), explode(array(col(Cols.SRC_HASH), col(Cols.DST_HASH))).as(end))
+        .join(small(ids, smallScope), new String[] {end}, "left_semi")
+        .select(Cols.SRC_HASH, Cols.DST_HASH)
         .distinct();
   }
 

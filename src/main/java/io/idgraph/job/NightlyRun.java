@@ -424,7 +424,8 @@ public final class NightlyRun {
                 .unionByName(links.select(Cols.ID_HASH));
         edgesOut =
             edgesOut.replacing(
-                before.edges(), AffectedScope.staleEdges(before.edges(), scopeIds), Cols.SRC_HASH, Cols.DST_HASH);
+                before.edges(), AffectedScope.staleEdges(
+                    before.edges(), scopeIds, scopeRecords <= DRIVER_CLUSTERING_MAX_RECORDS), Cols.SRC_HASH, Cols.DST_HASH);
         untouchedProfiles =
             stage(
                 "profiles",
