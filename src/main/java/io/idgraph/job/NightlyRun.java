@@ -125,7 +125,9 @@ public final class NightlyRun {
       List<String> recordColumns =
           List.of(
               RecordNormalizer.records(
-                      normalizer.evaluate(spark.createDataFrame(List.of(), RawRecords.SCHEMA)))
+                      normalizer.evaluate(
+                          UnchangedSnapshotRows.withFingerprint(
+                              spark.createDataFrame(List.of(), RawRecords.SCHEMA))))
                   .columns());
       RunInputs.Plan plan =
           stage("open-sources", () -> RunInputs.plan(spark, job, ctx, hasher, recordColumns));
@@ -150,16 +152,29 @@ public final class NightlyRun {
         wholeRowsRejected = wholeRowsRejected.unionByName(b.rejected());
       }
 
+      raw = UnchangedSnapshotRows.withFingerprint(raw);
+      // Rows of re-read snapshots unchanged since the night that normalized them keep that record.
+      Dataset<Row> reused = null;
+      if (plan.previousState() != null && !plan.fullRebuild() && !plan.snapshotDiff().isEmpty()) {
+        Dataset<Row> unchanged =
+            persist(UnchangedSnapshotRows.unchanged(raw, plan.previousState(), plan.snapshotDiff()));
+        raw = UnchangedSnapshotRows.toNormalize(raw, unchanged);
+        reused = UnchangedSnapshotRows.reused(plan.previousState(), unchanged);
+        LOG.info(
+            "[{}] {} row(s) of re-read snapshots unchanged since they were normalized: their stored"
+                + " records stand",
+            runId,
+            unchanged.count());
+      }
       Dataset<Row> evaluated = persist(normalizer.evaluate(raw));
-      // Tonight's rows (accepted and rejected) bound every set derived from tonight's change; while
-      // few, their keys are broadcast and the previous state is scanned, never shuffled.
-      boolean smallNight = plan.previousState() != null && evaluated.count() <= BROADCAST_MAX_RECORDS;
       // Tonight's records, merged into the earlier nights' state: downstream sees every record.
       // Cached: an incremental night reads tonight's records again for its scope and its state write.
-      Dataset<Row> tonight =
-          persist(
-              RecordState.withBlocked(
-                  RecordNormalizer.records(evaluated), RecordNormalizer.blocked(evaluated)));
+      Dataset<Row> normalized =
+          RecordState.withBlocked(RecordNormalizer.records(evaluated), RecordNormalizer.blocked(evaluated));
+      Dataset<Row> tonight = persist(reused == null ? normalized : normalized.unionByName(reused));
+      // Tonight's records bound every set derived from tonight's change; while few, their keys are
+      // broadcast and the previous state is scanned, never shuffled.
+      boolean smallNight = plan.previousState() != null && tonight.count() <= BROADCAST_MAX_RECORDS;
       Dataset<Row> state =
           plan.previousState() == null
               ? tonight

@@ -103,9 +103,9 @@ public final class RecordState {
         .unionByName(tonight);
   }
 
-  /** The records downstream stages see: the state without its bookkeeping column. */
+  /** The records downstream stages see: the state without its bookkeeping columns. */
   public static Dataset<Row> records(Dataset<Row> state) {
-    return state.drop(BLOCKED);
+    return state.drop(BLOCKED, Cols.RAW_FINGERPRINT);
   }
 
   /** Blocked identifiers of every record of the state: source, record_id, id_type, id_hash. */

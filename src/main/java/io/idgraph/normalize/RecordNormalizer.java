@@ -4,6 +4,9 @@ import static org.apache.spark.sql.functions.*;
 
 import io.idgraph.schema.Cols;
 import io.idgraph.source.RawRecords;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -135,20 +138,26 @@ public final class RecordNormalizer {
                     struct(
                         r.getField(Cols.ID_TYPE).as(Cols.SIGNAL_TYPE),
                         r.getField(RESULT).getField(Cols.ID_HASH).as(Cols.SIGNAL_HASH))));
+    List<Column> columns =
+        new ArrayList<>(
+            List.of(
+                col(Cols.SOURCE),
+                col(Cols.RECORD_ID),
+                col(Cols.EVENT_TIME),
+                col(Cols.IDENTIFIERS),
+                col(Cols.TRAITS),
+                col(Cols.SIGNALS),
+                col(Cols.ATTRIBUTES),
+                entity(col(Cols.IDENTIFIERS)).as(Cols.ENTITY),
+                col(Cols.FILE)));
+    if (Arrays.asList(evaluated.columns()).contains(Cols.RAW_FINGERPRINT)) {
+      columns.add(col(Cols.RAW_FINGERPRINT)); // the kept row's, stored with the record
+    }
     return evaluated
         .where(col(RANK).equalTo(1))
         .withColumn(Cols.IDENTIFIERS, identifiers)
         .withColumn(Cols.SIGNALS, signals)
-        .select(
-            col(Cols.SOURCE),
-            col(Cols.RECORD_ID),
-            col(Cols.EVENT_TIME),
-            col(Cols.IDENTIFIERS),
-            col(Cols.TRAITS),
-            col(Cols.SIGNALS),
-            col(Cols.ATTRIBUTES),
-            entity(col(Cols.IDENTIFIERS)).as(Cols.ENTITY),
-            col(Cols.FILE));
+        .select(columns.toArray(Column[]::new));
   }
 
   /** Superseded duplicates, unparseable times and rejected identifier or signal values. */

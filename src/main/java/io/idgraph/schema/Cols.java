@@ -35,6 +35,11 @@ public final class Cols {
   // Rejections
   public static final String RECORD_REF = "record_ref";
   public static final String FILE = "file";
+  /**
+   * A hash of a raw row's content, kept with its record in source_records: a snapshot row re-sent
+   * unchanged is not normalized again (job.UnchangedSnapshotRows).
+   */
+  public static final String RAW_FINGERPRINT = "raw_fingerprint";
   public static final String FIELD = "field";
   public static final String REASON = "reason";
   public static final String DETAIL = "detail";

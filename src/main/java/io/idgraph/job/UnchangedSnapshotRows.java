@@ -1,0 +1,91 @@
+package io.idgraph.job;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.idgraph.schema.Cols;
+import java.util.Arrays;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * A snapshot export is re-read whole whenever its file changes, but most of its rows are the rows an
+ * earlier night already normalized: a CRM export with 1% new contacts is 99% the same. Each raw row
+ * carries a fingerprint of its content ({@link #withFingerprint}), kept in {@code source_records}; a
+ * row of a re-read snapshot whose fingerprint equals its record's stored one is not normalized again,
+ * its stored record stands in for it (with tonight's file name). Normalizing (parsing phones, hashing)
+ * was most of the cost of a night that re-reads a large snapshot.
+ *
+ * <p>Only for sources whose normalization is unchanged since the stored records were made: the caller
+ * passes the snapshots compared record by record with the state ({@code RunInputs.Plan.snapshotDiff}:
+ * same source config, normalization options, blocklist and key). {@link #VERSION} is part of the
+ * fingerprint, so an idgraph whose normalization changed re-normalizes everything once. A record id
+ * sent more than once tonight is always normalized (its rows are ranked there). A reused row adds no
+ * rejections tonight: the values it drops were logged in rejected_records on the night it arrived.
+ */
+final class UnchangedSnapshotRows {
+  /** Bump when normalization turns the same raw row into a different record. */
+  static final String VERSION = "1";
+
+  private static final String FILE = Cols.INTERNAL_PREFIX + "tonight_file";
+  private static final String PRINT = Cols.INTERNAL_PREFIX + "tonight_print";
+  private static final String STORED = Cols.INTERNAL_PREFIX + "stored_print";
+  private static final String ROWS = Cols.INTERNAL_PREFIX + "rows";
+
+  private UnchangedSnapshotRows() {}
+
+  /**
+   * Adds {@link RecordState#RAW_FINGERPRINT}: a hash of every raw column but the file (a renamed
+   * export changes nothing), maps as JSON (Spark hashes no maps).
+   */
+  static Dataset<Row> withFingerprint(Dataset<Row> raw) {
+    Column[] content =
+        Arrays.stream(raw.columns()).filter(c -> !c.equals(Cols.FILE)).map(c -> col(c)).toArray(Column[]::new);
+    return raw.withColumn(
+        Cols.RAW_FINGERPRINT, sha2(concat(lit(VERSION + "|"), to_json(struct(content))), 256));
+  }
+
+  /**
+   * (source, record_id, tonight's file) of tonight's rows of {@code snapshots} that are unchanged: sent
+   * once tonight, with the fingerprint of their record in {@code previousState}.
+   *
+   * @param raw tonight's raw rows, {@link #withFingerprint}
+   */
+  static Dataset<Row> unchanged(Dataset<Row> raw, Dataset<Row> previousState, Set<String> snapshots) {
+    Object[] names = snapshots.toArray();
+    Dataset<Row> sentOnce =
+        raw.where(col(Cols.SOURCE).isin(names))
+            .groupBy(Cols.SOURCE, Cols.RECORD_ID)
+            .agg(
+                count(lit(1)).as(ROWS),
+                first(Cols.FILE).as(FILE),
+                first(Cols.RAW_FINGERPRINT).as(PRINT))
+            .where(col(ROWS).equalTo(1));
+    Dataset<Row> stored =
+        previousState
+            .where(col(Cols.SOURCE).isin(names))
+            .select(col(Cols.SOURCE), col(Cols.RECORD_ID), col(Cols.RAW_FINGERPRINT).as(STORED));
+    return sentOnce
+        .join(stored, keys())
+        .where(col(PRINT).equalTo(col(STORED)))
+        .select(Cols.SOURCE, Cols.RECORD_ID, FILE);
+  }
+
+  /** Tonight's raw rows that need normalizing: all but the {@link #unchanged} ones. */
+  static Dataset<Row> toNormalize(Dataset<Row> raw, Dataset<Row> unchanged) {
+    return raw.join(unchanged.select(Cols.SOURCE, Cols.RECORD_ID), keys(), "left_anti");
+  }
+
+  /** The stored records of the {@link #unchanged} rows, as tonight's (state columns, tonight's file). */
+  static Dataset<Row> reused(Dataset<Row> previousState, Dataset<Row> unchanged) {
+    return previousState
+        .join(unchanged, keys())
+        .withColumn(Cols.FILE, col(FILE))
+        .drop(FILE);
+  }
+
+  private static String[] keys() {
+    return new String[] {Cols.SOURCE, Cols.RECORD_ID};
+  }
+}
