@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.*;
 import io.idgraph.config.GraphConfig;
 import io.idgraph.graph.DeterministicEdges;
 import io.idgraph.schema.Cols;
-import java.util.Arrays;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
@@ -20,9 +19,9 @@ import org.apache.spark.sql.Row;
  * record has (or had) is in the scope.
  *
  * <ol>
- *   <li>Touched records: records new or changed tonight (any column, not only identifiers: a new
- *       name changes the profile's traits) and records that left the state (a snapshot deleted them,
- *       their source is no longer configured).
+ *   <li>Touched records: records new or changed tonight (any field of the raw row, not only
+ *       identifiers: a new name changes the profile's traits) and records that left the state (a
+ *       snapshot deleted them, their source is no longer configured).
  *   <li>Touched identifiers: the linkable identifiers of touched records, both tonight's version and
  *       the previous one (a retired email may have held two records together).
  *   <li>Affected profiles: previous profiles holding a touched identifier or a touched record, plus,
@@ -36,7 +35,6 @@ import org.apache.spark.sql.Row;
  * Pure Dataset functions; the caller decides whether a night may be scoped at all (see NightlyRun).
  */
 public final class AffectedScope {
-  private static final String FINGERPRINT = Cols.INTERNAL_PREFIX + "content";
   private static final String PREVIOUS = Cols.INTERNAL_PREFIX + "previous_profile";
 
   /**
@@ -108,25 +106,27 @@ public final class AffectedScope {
   }
 
   /**
-   * The previous records tonight may have touched, with a fingerprint of their content: those
-   * tonight re-sent, and every previous record of a source not kept (a snapshot read whole tonight,
-   * a source no longer configured). One scan of the previous state; the rest of it is not read again.
+   * The previous records tonight may have touched, with their raw fingerprint: those tonight re-sent,
+   * and every previous record of a source not kept (a snapshot read whole tonight, a source no longer
+   * configured). One scan of the previous state (four of its columns); the rest of it is not read again.
    */
   public static Dataset<Row> previousVersions(
       Dataset<Row> previousState, Dataset<Row> tonight, Set<String> keptSources, boolean smallNight) {
-    String[] columns = contentColumns(tonight);
+    Dataset<Row> state = previousState.select(Cols.SOURCE, Cols.RECORD_ID, Cols.RAW_FINGERPRINT, Cols.IDENTIFIERS);
     Column kept = col(Cols.SOURCE).isin(keptSources.toArray());
     Dataset<Row> resent =
-        previousState
+        state
             .where(kept)
             .join(small(tonight.select(Cols.SOURCE, Cols.RECORD_ID), smallNight), keys(), "left_semi");
-    return withFingerprint(previousState.where(not(kept)).unionByName(resent), columns)
-        .select(col(Cols.SOURCE), col(Cols.RECORD_ID), col(FINGERPRINT), col(Cols.IDENTIFIERS));
+    return state.where(not(kept)).unionByName(resent);
   }
 
   /**
    * (source, record_id) of records new or changed tonight and of records gone from the state. Each of
-   * tonight's records is compared with its previous version by a fingerprint of all its columns.
+   * tonight's records is compared with its previous version by the fingerprint of its raw row
+   * ({@code raw_fingerprint}, which covers the source's normalization settings and the hashing key
+   * too): the same raw row gives the same record, and a raw row that differs only where normalization
+   * does not look merely widens the scope.
    *
    * @param previous {@link #previousVersions}
    */
@@ -134,9 +134,9 @@ public final class AffectedScope {
       Dataset<Row> previous, Dataset<Row> tonight, Set<String> keptSources, boolean smallNight) {
     Dataset<Row> tonightKeys = small(tonight.select(Cols.SOURCE, Cols.RECORD_ID), smallNight);
     Dataset<Row> changedOrNew =
-        withFingerprint(tonight, contentColumns(tonight))
-            .select(Cols.SOURCE, Cols.RECORD_ID, FINGERPRINT)
-            .join(previous.select(Cols.SOURCE, Cols.RECORD_ID, FINGERPRINT), keysAnd(FINGERPRINT), "left_anti")
+        tonight
+            .select(Cols.SOURCE, Cols.RECORD_ID, Cols.RAW_FINGERPRINT)
+            .join(previous.select(Cols.SOURCE, Cols.RECORD_ID, Cols.RAW_FINGERPRINT), keysAnd(Cols.RAW_FINGERPRINT), "left_anti")
             .select(Cols.SOURCE, Cols.RECORD_ID);
     Dataset<Row> gone =
         previous
@@ -251,20 +251,6 @@ public final class AffectedScope {
         .select(
             col(id).getField(Cols.ID_TYPE).as(Cols.ID_TYPE), col(id).getField(Cols.ID_HASH).as(Cols.ID_HASH))
         .where(DeterministicEdges.isLinkable(col(Cols.ID_TYPE), graph));
-  }
-
-  /** Every column but the file a record came from: bookkeeping, not content (a renamed snapshot touches nothing). */
-  private static String[] contentColumns(Dataset<Row> records) {
-    return Arrays.stream(records.columns()).filter(c -> !c.equals(Cols.FILE)).toArray(String[]::new);
-  }
-
-  /**
-   * The rows with a hash of {@code columns} as JSON (maps cannot be hashed or compared by Spark
-   * directly; their JSON can).
-   */
-  private static Dataset<Row> withFingerprint(Dataset<Row> records, String[] columns) {
-    Column all = struct(Arrays.stream(columns).map(c -> col(c)).toArray(Column[]::new));
-    return records.withColumn(FINGERPRINT, sha2(to_json(all), 256));
   }
 
   /** A join side the caller knows is small: broadcast, so the other side is not shuffled. */

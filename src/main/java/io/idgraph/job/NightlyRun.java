@@ -127,7 +127,7 @@ public final class NightlyRun {
               RecordNormalizer.records(
                       normalizer.evaluate(
                           UnchangedSnapshotRows.withFingerprint(
-                              spark.createDataFrame(List.of(), RawRecords.SCHEMA))))
+                              spark.createDataFrame(List.of(), RawRecords.SCHEMA), Map.of())))
                   .columns());
       RunInputs.Plan plan =
           stage("open-sources", () -> RunInputs.plan(spark, job, ctx, hasher, recordColumns));
@@ -152,10 +152,15 @@ public final class NightlyRun {
         wholeRowsRejected = wholeRowsRejected.unionByName(b.rejected());
       }
 
-      raw = UnchangedSnapshotRows.withFingerprint(raw);
+      raw = UnchangedSnapshotRows.withFingerprint(raw, plan.sourceHashes());
       // Rows of re-read snapshots unchanged since the night that normalized them keep that record.
       Dataset<Row> reused = null;
+      Dataset<Row> rawCached = null;
       if (plan.previousState() != null && !plan.fullRebuild() && !plan.snapshotDiff().isEmpty()) {
+        // Cached: the rows are read twice (which are unchanged, which to normalize), each parse a full
+        // read of tonight's exports.
+        rawCached = persist(raw);
+        raw = rawCached;
         Dataset<Row> unchanged =
             persist(UnchangedSnapshotRows.unchanged(raw, plan.previousState(), plan.snapshotDiff()));
         raw = UnchangedSnapshotRows.toNormalize(raw, unchanged);
@@ -216,6 +221,9 @@ public final class NightlyRun {
           });
       // Every output of tonight's rows is materialized; the raw rows need not stay in memory.
       evaluated.unpersist();
+      if (rawCached != null) {
+        rawCached.unpersist();
+      }
 
       Dataset<Row> decisions =
           persist(

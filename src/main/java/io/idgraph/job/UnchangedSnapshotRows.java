@@ -3,7 +3,10 @@ package io.idgraph.job;
 import static org.apache.spark.sql.functions.*;
 
 import io.idgraph.schema.Cols;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -12,7 +15,7 @@ import org.apache.spark.sql.Row;
 /**
  * A snapshot export is re-read whole whenever its file changes, but most of its rows are the rows an
  * earlier night already normalized: a CRM export with 1% new contacts is 99% the same. Each raw row
- * carries a fingerprint of its content ({@link #withFingerprint}), kept in {@code source_records}; a
+ * carries a fingerprint of its content and of how its source is normalized ({@link #withFingerprint}), kept in {@code source_records}; a
  * row of a re-read snapshot whose fingerprint equals its record's stored one is not normalized again,
  * its stored record stands in for it (with tonight's file name). Normalizing (parsing phones, hashing)
  * was most of the cost of a night that re-reads a large snapshot.
@@ -36,14 +39,25 @@ final class UnchangedSnapshotRows {
   private UnchangedSnapshotRows() {}
 
   /**
-   * Adds {@link RecordState#RAW_FINGERPRINT}: a hash of every raw column but the file (a renamed
-   * export changes nothing), maps as JSON (Spark hashes no maps).
+   * Adds {@code raw_fingerprint}: a hash of the source's fingerprint (its config, the normalization
+   * options, the blocklist and, through the keyed hash, the key: RunManifest.sourceHash), {@link
+   * #VERSION} and every raw column but the file (a renamed export changes nothing), maps as JSON
+   * (Spark hashes no maps). Equal fingerprints mean the row becomes the same record.
+   *
+   * @param sourceHashes source name → its fingerprint
    */
-  static Dataset<Row> withFingerprint(Dataset<Row> raw) {
+  static Dataset<Row> withFingerprint(Dataset<Row> raw, Map<String, String> sourceHashes) {
     Column[] content =
         Arrays.stream(raw.columns()).filter(c -> !c.equals(Cols.FILE)).map(c -> col(c)).toArray(Column[]::new);
+    List<Column> entries = new ArrayList<>();
+    sourceHashes.forEach((name, hash) -> entries.addAll(List.of(lit(name), lit(hash))));
+    Column sourceHash =
+        entries.isEmpty()
+            ? lit("")
+            : coalesce(element_at(map(entries.toArray(Column[]::new)), col(Cols.SOURCE)), lit(""));
     return raw.withColumn(
-        Cols.RAW_FINGERPRINT, sha2(concat(lit(VERSION + "|"), to_json(struct(content))), 256));
+        Cols.RAW_FINGERPRINT,
+        sha2(concat_ws("|", lit(VERSION), sourceHash, to_json(struct(content))), 256));
   }
 
   /**
