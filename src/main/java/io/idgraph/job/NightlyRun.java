@@ -46,12 +46,14 @@ import io.idgraph.source.SourceBatch;
 import io.idgraph.source.SourceRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -176,7 +178,12 @@ public final class NightlyRun {
       // Cached: an incremental night reads tonight's records again for its scope and its state write.
       Dataset<Row> normalized =
           RecordState.withBlocked(RecordNormalizer.records(evaluated), RecordNormalizer.blocked(evaluated));
-      Dataset<Row> tonight = persist(reused == null ? normalized : normalized.unionByName(reused));
+      Dataset<Row> tonight =
+          persist(
+              reused == null
+                  ? normalized
+                  : normalized.unionByName(
+                      reused.select(Arrays.stream(normalized.columns()).map(c -> col(c)).toArray(Column[]::new))));
       // Tonight's records bound every set derived from tonight's change; while few, their keys are
       // broadcast and the previous state is scanned, never shuffled.
       boolean smallNight = plan.previousState() != null && tonight.count() <= BROADCAST_MAX_RECORDS;
