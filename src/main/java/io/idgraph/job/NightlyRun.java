@@ -113,7 +113,7 @@ public final class NightlyRun {
         IdentityConstraints.of(
             job.rules(), DoNotLinkIdentifiers.resolvePairs(job.rules(), identifiers, hasher));
     RuleAwareClustering clustering = new RuleAwareClustering(constraints, job.graph().algorithm());
-    // A small scoped night joins components on the driver: GraphX costs seconds per rule tier at any size.
+    // A small scoped night is clustered on the driver: the distributed tiers cost seconds each at any size.
     RuleAwareClustering driverClustering = RuleAwareClustering.onDriver(constraints);
     try (OutputLock lock =
         OutputLock.acquire(ctx.outputRoot(), ctx.runId(), spark.sparkContext().hadoopConfiguration())) {
