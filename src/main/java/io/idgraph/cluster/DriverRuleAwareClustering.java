@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,18 +53,25 @@ final class DriverRuleAwareClustering {
     this.rules = rules;
   }
 
-  /** One (atom, identifier) row; recency in microseconds since the epoch, null when unknown. */
-  private record AtomId(long atom, String type, String hash, Long recency, long records, int rank, boolean limited) {
+  /** An identifier: its type and hash. */
+  private record Identifier(String type, String hash) {
+    /** As {@link IdentityConstraints} names it ("email=…"). */
     String key() {
       return IdentityConstraints.key(type, hash);
     }
   }
 
-  /** A refusal before {@link #described}: one row per refused bridge decision. */
-  private record Refusal(String type, String hash, String reason, long degree) {}
+  /** One (atom, identifier) row; recency in microseconds since the epoch, null when unknown. */
+  private record AtomId(long atom, Identifier id, Long recency, long records, int rank, boolean limited) {}
+
+  /** Why an identifier was kept from joining groups ("limit:user_id", "size_cap:all", ...). */
+  private record Refused(Identifier id, String reason) {}
+
+  /** A refusal before {@link #described}: the identifier was kept from joining {@code degree} groups. */
+  private record Refusal(Refused refused, long degree) {}
 
   /** A link kept by a tier: the identifier, its recency, and the two groups it joins. */
-  private record Edge(String type, String hash, Long recency, long src, long dst) {}
+  private record Edge(Identifier id, Long recency, long src, long dst) {}
 
   Result cluster(Dataset<Row> atomIds) {
     List<AtomId> ids = collect(atomIds);
@@ -88,7 +96,8 @@ final class DriverRuleAwareClustering {
               ? null
               : BigDecimal.valueOf(p.getDouble(2) * 1e12).setScale(0, RoundingMode.HALF_UP).longValue();
       for (long atom : new long[] {p.getLong(0), p.getLong(1)}) {
-        ids.add(new AtomId(atom, RuleAwareClustering.PAIR_TYPE, hash, order, 0, rules.tiers(), false));
+        ids.add(
+            new AtomId(atom, new Identifier(RuleAwareClustering.PAIR_TYPE, hash), order, 0, rules.tiers(), false));
       }
     }
     Map<Long, Long> groups = new HashMap<>();
@@ -110,8 +119,7 @@ final class DriverRuleAwareClustering {
       ids.add(
           new AtomId(
               r.getLong(0),
-              type,
-              r.getString(2),
+              new Identifier(type, r.getString(2)),
               r.isNullAt(3) ? null : micros(r.getTimestamp(3)),
               r.getLong(4),
               rules.rank(type),
@@ -124,26 +132,15 @@ final class DriverRuleAwareClustering {
   private void runTier(int tier, List<AtomId> ids, Map<Long, Long> groups, List<Refusal> refusals) {
     long start = System.nanoTime();
     // Bridges: identifiers of the tier's rank in two or more groups, with each group's recency.
-    Map<String, Map<Long, Long>> bridgeGroups = new LinkedHashMap<>();
-    Map<String, Set<Long>> seen = new HashMap<>();
-    Map<String, String[]> typeAndHash = new HashMap<>();
+    Map<Identifier, Map<Long, Long>> bridgeGroups = new LinkedHashMap<>();
     for (AtomId id : ids) {
-      if (id.rank() != tier) {
-        continue;
-      }
       Long group = groups.get(id.atom());
-      if (group == null) {
+      if (id.rank() != tier || group == null) {
         continue;
       }
-      String key = id.key();
-      typeAndHash.putIfAbsent(key, new String[] {id.type(), id.hash()});
-      Map<Long, Long> byGroup = bridgeGroups.computeIfAbsent(key, k -> new HashMap<>());
-      seen.computeIfAbsent(key, k -> new HashSet<>());
-      if (seen.get(key).add(group)) {
-        byGroup.put(group, id.recency());
-      } else {
-        byGroup.put(group, max(byGroup.get(group), id.recency()));
-      }
+      Map<Long, Long> byGroup = bridgeGroups.computeIfAbsent(id.id(), k -> new HashMap<>());
+      // A group's recency is unknown (null) until one of its atoms has one.
+      byGroup.put(group, byGroup.containsKey(group) ? max(byGroup.get(group), id.recency()) : id.recency());
     }
     bridgeGroups.values().removeIf(m -> m.size() < 2);
     if (bridgeGroups.isEmpty()) {
@@ -159,16 +156,16 @@ final class DriverRuleAwareClustering {
       if (group == null || !involved.contains(group)) {
         continue;
       }
-      keysOf.computeIfAbsent(group, g -> new HashSet<>()).add(id.key());
+      keysOf.computeIfAbsent(group, g -> new HashSet<>()).add(id.id().key());
       Set<String> s = summarized.computeIfAbsent(group, g -> new HashSet<>());
       if (summarized(id, tier)) {
-        s.add(id.key());
+        s.add(id.id().key());
       }
     }
 
     List<Edge> edges = new ArrayList<>();
-    Map<String, Long> tierRefusals = new TreeMap<>();
-    for (Map.Entry<String, Map<Long, Long>> bridge : bridgeGroups.entrySet()) {
+    Map<Refused, Long> tierRefusals = new LinkedHashMap<>(); // → degree
+    for (Map.Entry<Identifier, Map<Long, Long>> bridge : bridgeGroups.entrySet()) {
       List<IdentityConstraints.Candidate> candidates = new ArrayList<>();
       List<Long> recencies = new ArrayList<>();
       for (Map.Entry<Long, Long> g : bridge.getValue().entrySet()) {
@@ -177,7 +174,6 @@ final class DriverRuleAwareClustering {
         recencies.add(g.getValue());
       }
       List<String> reasons = rules.decide(candidates, tier);
-      String[] th = typeAndHash.get(bridge.getKey());
       Long recency = null;
       long src = Long.MAX_VALUE;
       List<Long> accepted = new ArrayList<>();
@@ -187,20 +183,16 @@ final class DriverRuleAwareClustering {
           recency = max(recency, recencies.get(i));
           src = Math.min(src, candidates.get(i).group());
         } else {
-          tierRefusals.merge(th[0] + "\u0000" + th[1] + "\u0000" + reasons.get(i), 1L, Long::sum);
+          tierRefusals.merge(new Refused(bridge.getKey(), reasons.get(i)), 1L, Long::sum);
         }
       }
       for (long dst : accepted) {
         if (dst != src) {
-          edges.add(new Edge(th[0], th[1], recency, src, dst));
+          edges.add(new Edge(bridge.getKey(), recency, src, dst));
         }
       }
     }
-    tierRefusals.forEach(
-        (k, n) -> {
-          String[] p = k.split("\u0000", -1);
-          refusals.add(new Refusal(p[0], p[1], p[2], n));
-        });
+    tierRefusals.forEach((r, degree) -> refusals.add(new Refusal(r, degree)));
 
     Map<Long, Long> mapping;
     int rounds = 0;
@@ -214,41 +206,40 @@ final class DriverRuleAwareClustering {
       if (broken.isEmpty()) {
         break;
       }
+      // As the distributed version, edges are counted and removed by identifier hash.
       Map<String, Long> edgesPerHash = new HashMap<>();
       for (Edge e : edges) {
-        edgesPerHash.merge(e.hash(), 1L, Long::sum);
+        edgesPerHash.merge(e.id().hash(), 1L, Long::sum);
       }
-      List<String[]> refused = new ArrayList<>(); // type, hash, reason
+      Set<Refused> refused = new LinkedHashSet<>();
       if (round < RuleAwareClustering.MAX_ROUNDS) {
         // Per broken component, its weakest bridge: least recent (unknown first), then by hash and type.
         Map<Long, Edge> weakest = new TreeMap<>();
         Comparator<Edge> order =
             Comparator.comparing(Edge::recency, Comparator.nullsFirst(Comparator.<Long>naturalOrder()))
-                .thenComparing(Edge::hash)
-                .thenComparing(Edge::type);
+                .thenComparing(e -> e.id().hash())
+                .thenComparing(e -> e.id().type());
         for (Edge e : edges) {
           Long component = mapping.get(e.src());
           if (broken.containsKey(component)) {
             weakest.merge(component, e, (a, b) -> order.compare(a, b) <= 0 ? a : b);
           }
         }
-        weakest.forEach((component, e) -> refused.add(new String[] {e.type(), e.hash(), broken.get(component)}));
+        weakest.forEach((component, e) -> refused.add(new Refused(e.id(), broken.get(component))));
       } else {
-        Set<List<String>> all = new java.util.LinkedHashSet<>();
         for (Edge e : edges) {
           Long component = mapping.get(e.src());
           if (broken.containsKey(component)) {
-            all.add(List.of(e.type(), e.hash(), broken.get(component) + ":all"));
+            refused.add(new Refused(e.id(), broken.get(component) + ":all"));
           }
         }
-        all.forEach(r -> refused.add(r.toArray(new String[0])));
       }
       Set<String> refusedHashes = new HashSet<>();
-      for (String[] r : refused) {
-        refusals.add(new Refusal(r[0], r[1], r[2], edgesPerHash.get(r[1]) + 1));
-        refusedHashes.add(r[1]);
+      for (Refused r : refused) {
+        refusals.add(new Refusal(r, edgesPerHash.get(r.id().hash()) + 1));
+        refusedHashes.add(r.id().hash());
       }
-      edges.removeIf(e -> refusedHashes.contains(e.hash()));
+      edges.removeIf(e -> refusedHashes.contains(e.id().hash()));
     }
     for (Map.Entry<Long, Long> g : groups.entrySet()) {
       Long component = mapping.get(g.getValue());
@@ -268,7 +259,7 @@ final class DriverRuleAwareClustering {
 
   /** As RuleAwareClustering's: limited types of rank ≤ tier, and do-not-link ids. */
   private boolean summarized(AtomId id, int tier) {
-    return (id.limited() && id.rank() <= tier) || rules.pairedKeys().contains(id.key());
+    return (id.limited() && id.rank() <= tier) || rules.pairedKeys().contains(id.id().key());
   }
 
   /** Merged components that break a rule: component → reason. */
@@ -338,27 +329,26 @@ final class DriverRuleAwareClustering {
 
   /** As RuleAwareClustering.described: one row per (identifier, reason), degrees summed. */
   private List<Row> described(List<Refusal> refusals, List<AtomId> ids) {
-    Map<List<String>, Long> degrees = new LinkedHashMap<>();
+    Map<Refused, Long> degrees = new LinkedHashMap<>();
     for (Refusal r : refusals) {
-      degrees.merge(List.of(r.type(), r.hash(), r.reason()), r.degree(), Long::sum);
+      degrees.merge(r.refused(), r.degree(), Long::sum);
     }
-    Map<String, Long> records = new HashMap<>();
+    Map<Identifier, Long> records = new HashMap<>();
     for (AtomId id : ids) {
-      records.merge(id.key(), id.records(), Long::sum);
+      records.merge(id.id(), id.records(), Long::sum);
     }
     List<Row> rows = new ArrayList<>();
     degrees.forEach(
-        (k, degree) -> {
-          String reason = k.get(2);
-          int colon = reason.indexOf(':');
+        (r, degree) -> {
+          int colon = r.reason().indexOf(':');
           rows.add(
               RowFactory.create(
-                  colon < 0 ? reason : reason.substring(0, colon),
-                  k.get(0),
-                  k.get(1),
+                  colon < 0 ? r.reason() : r.reason().substring(0, colon),
+                  r.id().type(),
+                  r.id().hash(),
                   degree,
-                  rules.describe(reason),
-                  records.getOrDefault(IdentityConstraints.key(k.get(0), k.get(1)), 0L)));
+                  rules.describe(r.reason()),
+                  records.getOrDefault(r.id(), 0L)));
         });
     return rows;
   }

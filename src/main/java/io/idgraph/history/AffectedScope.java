@@ -112,7 +112,8 @@ public final class AffectedScope {
    */
   public static Dataset<Row> previousVersions(
       Dataset<Row> previousState, Dataset<Row> tonight, Set<String> keptSources, boolean smallNight) {
-    Dataset<Row> state = previousState.select(Cols.SOURCE, Cols.RECORD_ID, Cols.RAW_FINGERPRINT, Cols.IDENTIFIERS);
+    Dataset<Row> state =
+        previousState.select(Cols.SOURCE, Cols.RECORD_ID, Cols.RAW_FINGERPRINT, Cols.IDENTIFIERS);
     Column kept = col(Cols.SOURCE).isin(keptSources.toArray());
     Dataset<Row> resent =
         state
@@ -136,7 +137,10 @@ public final class AffectedScope {
     Dataset<Row> changedOrNew =
         tonight
             .select(Cols.SOURCE, Cols.RECORD_ID, Cols.RAW_FINGERPRINT)
-            .join(previous.select(Cols.SOURCE, Cols.RECORD_ID, Cols.RAW_FINGERPRINT), keysAnd(Cols.RAW_FINGERPRINT), "left_anti")
+            .join(
+                previous.select(Cols.SOURCE, Cols.RECORD_ID, Cols.RAW_FINGERPRINT),
+                keysAnd(Cols.RAW_FINGERPRINT),
+                "left_anti")
             .select(Cols.SOURCE, Cols.RECORD_ID);
     Dataset<Row> gone =
         previous
@@ -233,11 +237,15 @@ public final class AffectedScope {
    *
    * @param smallScope broadcast the scope's identifiers: the edges are scanned, not shuffled
    */
-  public static Dataset<Row> staleEdges(Dataset<Row> previousEdges, Dataset<Row> scopeIds, boolean smallScope) {
+  public static Dataset<Row> staleEdges(
+      Dataset<Row> previousEdges, Dataset<Row> scopeIds, boolean smallScope) {
     String end = Cols.INTERNAL_PREFIX + "end";
     Dataset<Row> ids = scopeIds.select(col(Cols.ID_HASH).as(end)).distinct();
     return previousEdges
-        .select(col(Cols.SRC_HASH), col(Cols.DST_HASH), explode(array(col(Cols.SRC_HASH), col(Cols.DST_HASH))).as(end))
+        .select(
+            col(Cols.SRC_HASH),
+            col(Cols.DST_HASH),
+            explode(array(col(Cols.SRC_HASH), col(Cols.DST_HASH))).as(end))
         .join(small(ids, smallScope), new String[] {end}, "left_semi")
         .select(Cols.SRC_HASH, Cols.DST_HASH)
         .distinct();

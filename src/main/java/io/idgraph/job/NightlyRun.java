@@ -46,14 +46,12 @@ import io.idgraph.source.SourceBatch;
 import io.idgraph.source.SourceRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -182,8 +180,7 @@ public final class NightlyRun {
           persist(
               reused == null
                   ? normalized
-                  : normalized.unionByName(
-                      reused.select(Arrays.stream(normalized.columns()).map(c -> col(c)).toArray(Column[]::new))));
+                  : normalized.unionByName(RecordState.withColumnsOf(reused, normalized)));
       // Tonight's records bound every set derived from tonight's change; while few, their keys are
       // broadcast and the previous state is scanned, never shuffled.
       boolean smallNight = plan.previousState() != null && tonight.count() <= BROADCAST_MAX_RECORDS;
@@ -312,8 +309,9 @@ public final class NightlyRun {
       Dataset<Row> atomized = persist(Atoms.withAtom(anchored));
       Dataset<Row> atomIds = Atoms.identifiers(atomized);
       // Clustering is eager (each tier materializes its groups), so all of it runs inside the stage.
-      RuleAwareClustering nightClustering =
-          scope != null && scopeRecords <= DRIVER_CLUSTERING_MAX_RECORDS ? driverClustering : clustering;
+      // A scope this small is clustered on the driver, and its identifiers are broadcast.
+      boolean smallScope = scope != null && scopeRecords <= DRIVER_CLUSTERING_MAX_RECORDS;
+      RuleAwareClustering nightClustering = smallScope ? driverClustering : clustering;
       Result clustered = stage("components", () -> nightClustering.cluster(atomIds));
       // Both cached and materialized by the clustering until release().
       Dataset<Row> deterministic = persist(ProfileAssignment.assign(atomized, clustered.atomGroups()));
@@ -454,8 +452,10 @@ public final class NightlyRun {
                 .unionByName(links.select(Cols.ID_HASH));
         edgesOut =
             edgesOut.replacing(
-                before.edges(), AffectedScope.staleEdges(
-                    before.edges(), scopeIds, scopeRecords <= DRIVER_CLUSTERING_MAX_RECORDS), Cols.SRC_HASH, Cols.DST_HASH);
+                before.edges(),
+                AffectedScope.staleEdges(before.edges(), scopeIds, smallScope),
+                Cols.SRC_HASH,
+                Cols.DST_HASH);
         untouchedProfiles =
             stage(
                 "profiles",

@@ -99,8 +99,15 @@ public final class RecordState {
                 smallTonight ? broadcast(keys) : keys,
                 new String[] {Cols.SOURCE, Cols.RECORD_ID},
                 "left_anti");
-    return kept.select(Arrays.stream(tonight.columns()).map(c -> col(c)).toArray(Column[]::new))
-        .unionByName(tonight);
+    return withColumnsOf(kept, tonight).unionByName(tonight);
+  }
+
+  /**
+   * {@code rows} with exactly the columns of {@code like}: earlier nights' records, read from a state an
+   * older idgraph may have written with a column since dropped, join tonight's.
+   */
+  static Dataset<Row> withColumnsOf(Dataset<Row> rows, Dataset<Row> like) {
+    return rows.select(Arrays.stream(like.columns()).map(c -> col(c)).toArray(Column[]::new));
   }
 
   /** The records downstream stages see: the state without its bookkeeping columns. */

@@ -120,7 +120,8 @@ public final class DeltaSink {
 
   /** One line per table written, so a slow write stage shows which table it spent its time on. */
   private void logWrite(String table, String how, long start) {
-    LOG.info("[{}] {} written ({}) in {} s", runId, table, how, String.format("%.1f", (System.nanoTime() - start) / 1e9));
+    String seconds = String.format("%.1f", (System.nanoTime() - start) / 1e9);
+    LOG.info("[{}] {} written ({}) in {} s", runId, table, how, seconds);
   }
 
   private static boolean deletionVectorsOn(DeltaTable table) {
