@@ -510,22 +510,28 @@ public final class NightlyRun {
       stage(
           "write",
           () -> {
-            finalProfiles.write(sink);
-            finalLinks.write(sink);
-            finalRecordProfiles.write(sink);
-            finalEdges.write(sink);
-            sink.append(OutputTables.MERGE_HISTORY, merges);
-            sink.append(OutputTables.MERGE_SNAPSHOTS, snapshots);
-            sink.append(OutputTables.PROFILE_ID_CHANGES, changes);
-            sink.append(OutputTables.REJECTED_RECORDS, rejected);
-            sink.append(OutputTables.LINK_DECISIONS, allDecisions);
+            // The slowest writes first, so that the short appends fill in around them.
+            ConcurrentWrites writes =
+                new ConcurrentWrites()
+                    .add(() -> finalEdges.write(sink))
+                    .add(() -> finalProfiles.write(sink))
+                    .add(() -> finalLinks.write(sink))
+                    .add(() -> finalRecordProfiles.write(sink))
+                    .add(() -> finalState.write(sink));
             if (finalCandidates != null) {
               // The review queue as of tonight (idgraph review approves or rejects its rows).
-              finalCandidates.write(sink);
-              sink.append(OutputTables.MODEL_PARAMETERS, parameters);
+              writes
+                  .add(() -> finalCandidates.write(sink))
+                  .add(() -> sink.append(OutputTables.MODEL_PARAMETERS, parameters));
             }
-            finalState.write(sink);
-            sink.append(OutputTables.RECORD_CHANGES, recordChanges);
+            writes
+                .add(() -> sink.append(OutputTables.MERGE_HISTORY, merges))
+                .add(() -> sink.append(OutputTables.MERGE_SNAPSHOTS, snapshots))
+                .add(() -> sink.append(OutputTables.PROFILE_ID_CHANGES, changes))
+                .add(() -> sink.append(OutputTables.REJECTED_RECORDS, rejected))
+                .add(() -> sink.append(OutputTables.LINK_DECISIONS, allDecisions))
+                .add(() -> sink.append(OutputTables.RECORD_CHANGES, recordChanges))
+                .run();
             // Last: once the manifest lists tonight's files, the next night takes them as consumed.
             sink.append(
                 OutputTables.RUN_MANIFEST,

@@ -1,7 +1,9 @@
 package io.idgraph.spark;
 
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /** Helpers for Spark query plans. */
 public final class Plans {
@@ -10,9 +12,14 @@ public final class Plans {
   /**
    * The same rows under a new, one-node plan. Iterative stages build on their own results, and Spark
    * would otherwise carry (re-optimize, and print when caching) a plan that grows with every step.
+   * The rows stay in Spark's internal form: going through {@code Dataset.javaRDD} converted every row
+   * to a Java Row and back again, for nothing.
    */
   public static Dataset<Row> fresh(Dataset<Row> ds) {
-    return ds.sparkSession().createDataFrame(ds.javaRDD(), ds.schema());
+    org.apache.spark.sql.classic.Dataset<Row> classic = (org.apache.spark.sql.classic.Dataset<Row>) ds;
+    // Copied: a plan's output iterator may reuse one row object for every row.
+    RDD<InternalRow> rows = classic.queryExecution().toRdd().toJavaRDD().map(InternalRow::copy).rdd();
+    return classic.sparkSession().internalCreateDataFrame(rows, ds.schema(), false);
   }
 
   /**

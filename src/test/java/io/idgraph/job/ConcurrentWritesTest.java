@@ -1,0 +1,78 @@
+package io.idgraph.job;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ConcurrentWritesTest {
+
+  @Test
+  void runsEveryWriteOnceAndReturnsWhenAllHaveFinished() {
+    Set<Integer> done = ConcurrentHashMap.newKeySet();
+    ConcurrentWrites writes = new ConcurrentWrites();
+    for (int i = 0; i < 10; i++) {
+      int n = i;
+      writes.add(
+          () -> {
+            sleep(20);
+            assertTrue(done.add(n), "write " + n + " ran twice");
+          });
+    }
+    writes.run();
+    assertEquals(10, done.size());
+  }
+
+  @Test
+  void aFailureSkipsTheWritesNotYetStartedAndIsThrown() {
+    Set<String> ran = ConcurrentHashMap.newKeySet();
+    CountDownLatch never = new CountDownLatch(1);
+    CountDownLatch othersStarted = new CountDownLatch(ConcurrentWrites.WRITERS - 1);
+    IllegalStateException boom = new IllegalStateException("disk full");
+    ConcurrentWrites writes =
+        new ConcurrentWrites()
+            .add(
+                () -> {
+                  await(othersStarted, 10);
+                  throw boom;
+                });
+    // The other writers stay busy, so the writes queued behind them go to the failed write's thread,
+    // which skips them.
+    for (int i = 1; i < ConcurrentWrites.WRITERS; i++) {
+      String name = "busy " + i;
+      writes.add(
+          () -> {
+            othersStarted.countDown();
+            await(never, 1);
+            ran.add(name);
+          });
+    }
+    writes.add(() -> ran.add("queued a")).add(() -> ran.add("queued b"));
+
+    IllegalStateException thrown = assertThrows(IllegalStateException.class, writes::run);
+
+    assertSame(boom, thrown);
+    assertFalse(ran.contains("queued a"), "a write queued after the failure ran");
+    assertFalse(ran.contains("queued b"), "a write queued after the failure ran");
+    assertTrue(ran.contains("busy 1"), "a write already running must finish");
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void await(CountDownLatch latch, long seconds) {
+    try {
+      latch.await(seconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
