@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 
 /**
  * Entry point of the idgraph command line: {@code idgraph
- * run|generate|evaluate|explain|merge|unmerge|block|review ...}.
+ * run|generate|evaluate|explain|merge|unmerge|block|review|bench-components ...}.
  */
 @Command(
     name = "idgraph",
@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
       MergeCommand.class,
       UnmergeCommand.class,
       BlockCommand.class,
-      ReviewCommand.class
+      ReviewCommand.class,
+      ComponentsBenchCommand.class
     })
 public final class IdgraphCli {
 

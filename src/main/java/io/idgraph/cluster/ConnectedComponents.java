@@ -15,10 +15,17 @@ public interface ConnectedComponents {
    */
   Dataset<Row> components(Dataset<Row> edges);
 
-  /** The implementation named by {@code graph.algorithm} (validated when the config is loaded). */
-  static ConnectedComponents named(String algorithm) {
+  /**
+   * The implementation named by {@code graph.algorithm} (validated when the config is loaded).
+   *
+   * @param driverMaxEdges see {@link ContractingConnectedComponents}
+   */
+  static ConnectedComponents named(String algorithm, long driverMaxEdges) {
     if (algorithm.equals("graphx")) {
       return new GraphXConnectedComponents();
+    }
+    if (algorithm.equals("contraction")) {
+      return new ContractingConnectedComponents(driverMaxEdges);
     }
     throw new IllegalArgumentException("No connected-components algorithm '" + algorithm + "'");
   }

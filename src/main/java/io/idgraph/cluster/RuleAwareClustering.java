@@ -2,6 +2,7 @@ package io.idgraph.cluster;
 
 import static org.apache.spark.sql.functions.*;
 
+import io.idgraph.config.GraphConfig;
 import io.idgraph.schema.Cols;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -76,11 +77,19 @@ public final class RuleAwareClustering {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RuleAwareClustering.class);
   private final IdentityConstraints rules;
   private final String algorithm;
+  private final long driverMaxEdges;
   private final List<Dataset<Row>> cached = new ArrayList<>();
 
-  public RuleAwareClustering(IdentityConstraints rules, String algorithm) {
+  /** With the connected-components algorithm and its settings from {@code graph}. */
+  public RuleAwareClustering(IdentityConstraints rules, GraphConfig graph) {
     this.rules = rules;
-    this.algorithm = algorithm;
+    this.algorithm = graph.algorithm();
+    this.driverMaxEdges = graph.driverFinishMaxEdges();
+  }
+
+  /** With the named connected-components algorithm and its default settings. */
+  public RuleAwareClustering(IdentityConstraints rules, String algorithm) {
+    this(rules, new GraphConfig(null, algorithm));
   }
 
   /**
@@ -477,7 +486,7 @@ public final class RuleAwareClustering {
     }
 
     private Dataset<Row> components(Dataset<Row> edges) {
-      ConnectedComponents cc = ConnectedComponents.named(algorithm);
+      ConnectedComponents cc = ConnectedComponents.named(algorithm, driverMaxEdges);
       try {
         Dataset<Row> mapping = local(cc.components(edges.select(Cols.SRC, Cols.DST)));
         mapping.count();

@@ -1,6 +1,7 @@
 package io.idgraph.config;
 
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import io.idgraph.cluster.ContractingConnectedComponents;
 import io.idgraph.profile.ProfileTables;
 import io.idgraph.scoring.PairLevels;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ public final class ConfigValidator {
   private static final Pattern EXTERNAL_SYSTEM = Pattern.compile("external_id:[a-z0-9_]+");
   private static final Set<String> LINK_TYPES =
       Set.of("email", "phone", "user_id", "anonymous_id", "device_id", "push_endpoint", "external_id");
-  private static final Set<String> ALGORITHMS = Set.of("graphx");
+  private static final Set<String> ALGORITHMS = Set.of("contraction", "graphx");
 
   private final Path file;
 
@@ -75,6 +76,15 @@ public final class ConfigValidator {
     if (!ALGORITHMS.contains(job.graph().algorithm())) {
       throw error(
           "graph.algorithm", "'" + job.graph().algorithm() + "' is not one of " + ALGORITHMS);
+    }
+    long driverEdges = job.graph().driverFinishMaxEdges();
+    if (driverEdges < 0 || driverEdges > ContractingConnectedComponents.MAX_DRIVER_EDGES) {
+      throw error(
+          "graph.driver_finish_max_edges",
+          "must be between 0 (never finish on the driver) and "
+              + ContractingConnectedComponents.MAX_DRIVER_EDGES
+              + ", got "
+              + driverEdges);
     }
     RulesConfig rules = job.rules();
     if (rules.hubThreshold() < 0) {

@@ -110,7 +110,7 @@ public final class NightlyRun {
     IdentityConstraints constraints =
         IdentityConstraints.of(
             job.rules(), DoNotLinkIdentifiers.resolvePairs(job.rules(), identifiers, hasher));
-    RuleAwareClustering clustering = new RuleAwareClustering(constraints, job.graph().algorithm());
+    RuleAwareClustering clustering = new RuleAwareClustering(constraints, job.graph());
     // A small scoped night is clustered on the driver: the distributed tiers cost seconds each at any size.
     RuleAwareClustering driverClustering = RuleAwareClustering.onDriver(constraints);
     try (OutputLock lock =

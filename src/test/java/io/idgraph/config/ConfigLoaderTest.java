@@ -35,6 +35,8 @@ class ConfigLoaderTest {
     assertThat(config.job().history().reversibleDays()).isEqualTo(30);
     assertThat(config.job().graph().links("external_id:crm")).isTrue();
     assertThat(config.job().graph().links("fingerprint")).isFalse();
+    assertThat(config.job().graph().algorithm()).isEqualTo("contraction");
+    assertThat(config.job().graph().driverFinishMaxEdges()).isEqualTo(1_000_000L);
     assertThat(config.job().survivorship().strategyFor("first_name")).isEqualTo("most_recent");
     assertThat(config.job().survivorship().sourcePriority())
         .containsExactly("crm", "support", "email", "web");
@@ -112,6 +114,13 @@ class ConfigLoaderTest {
     assertThatThrownBy(
             () -> load("sources:\n  - {name: crm, type: crm, path: a}\ngraph: {link_types: [ip]}\n"))
         .hasMessageContaining("graph.link_types");
+    assertThatThrownBy(
+            () -> load("sources:\n  - {name: crm, type: crm, path: a}\ngraph: {algorithm: pregel}\n"))
+        .hasMessageContaining("graph.algorithm")
+        .hasMessageContaining("contraction");
+    assertThatThrownBy(
+            () -> load("sources:\n  - {name: crm, type: crm, path: a}\ngraph: {driver_finish_max_edges: -1}\n"))
+        .hasMessageContaining("graph.driver_finish_max_edges");
     assertThatThrownBy(() -> load(""))
         .hasMessageContaining("empty");
   }
