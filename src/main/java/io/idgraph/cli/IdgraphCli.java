@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 
 /**
  * Entry point of the idgraph command line: {@code idgraph
- * run|generate|evaluate|explain|merge|unmerge|block|review|bench-components ...}.
+ * run|generate|evaluate|explain|merge|unmerge|block|review|bench-components|copy-baseline ...}.
  */
 @Command(
     name = "idgraph",
@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
       UnmergeCommand.class,
       BlockCommand.class,
       ReviewCommand.class,
-      ComponentsBenchCommand.class
+      ComponentsBenchCommand.class,
+      CopyBaselineCommand.class
     })
 public final class IdgraphCli {
 

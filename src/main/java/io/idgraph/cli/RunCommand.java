@@ -1,5 +1,7 @@
 package io.idgraph.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.idgraph.config.BadInputException;
 import io.idgraph.config.ConfigLoader;
 import io.idgraph.config.HashKeys;
@@ -9,11 +11,16 @@ import io.idgraph.config.SourceConfig;
 import io.idgraph.job.NightlyRun;
 import io.idgraph.job.RunContext;
 import io.idgraph.job.RunResult;
+import io.idgraph.quality.RunMetrics;
 import io.idgraph.quality.RunSummary;
 import io.idgraph.source.SourceRegistry;
 import io.idgraph.spark.SparkSessions;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -55,6 +62,11 @@ public final class RunCommand implements Callable<Integer> {
               + " source.")
   boolean fullRebuild;
 
+  @Option(
+      names = "--metrics-json",
+      description = "Also write the run's metrics (counts, stage times) as one JSON object to this file.")
+  Path metricsJson;
+
   @Override
   public Integer call() {
     LoadedConfig loaded = new ConfigLoader(System.getenv()).load(config);
@@ -86,7 +98,34 @@ public final class RunCommand implements Callable<Integer> {
                 ? RunSummary.nothingNew(result.runId(), result.nothingNewSince(), outputRoot)
                 : RunSummary.format(result.metrics(), outputRoot));
     spec.commandLine().getOut().flush();
+    if (metricsJson != null && !result.noop()) {
+      writeMetrics(result.metrics(), metricsJson);
+    }
     return ExitCodes.OK;
+  }
+
+  /** The metrics as JSON with snake_case keys, for scripts (scripts/bench). */
+  private static void writeMetrics(RunMetrics metrics, Path file) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("run_id", metrics.runId());
+    json.put("seconds", Duration.between(metrics.startedAt(), metrics.endedAt()).toMillis() / 1000.0);
+    json.put("records_read", metrics.sources().stream().mapToLong(RunMetrics.SourceCounts::read).sum());
+    json.put(
+        "records_accepted", metrics.sources().stream().mapToLong(RunMetrics.SourceCounts::accepted).sum());
+    json.put("identifiers", metrics.identifiersByType().values().stream().mapToLong(Long::longValue).sum());
+    json.put("identity_edges", metrics.identityEdges());
+    json.put("profiles", metrics.profiles());
+    json.put("largest_profile_records", metrics.largestProfileRecords());
+    json.put("merges", metrics.merges());
+    json.put("stage_seconds", metrics.stageSeconds());
+    json.put("sources", metrics.sources());
+    try {
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .writeValue(file.toFile(), json);
+    } catch (IOException e) {
+      throw new BadInputException("Cannot write --metrics-json " + file + ": " + e.getMessage());
+    }
   }
 
   private static String absoluteIfLocal(String path) {

@@ -38,6 +38,8 @@ class NightlyRunEndToEndTest {
   @TempDir static Path out;
   @TempDir static Path off;
   @TempDir static Path gate;
+  @TempDir static Path metricsDir;
+  private Path metricsJson;
   private final Properties scenarios = new Properties();
   private String summary;
   private int exitCode;
@@ -49,6 +51,7 @@ class NightlyRunEndToEndTest {
       scenarios.load(r);
     }
     StringWriter stdout = new StringWriter();
+    metricsJson = metricsDir.resolve("metrics.json");
     exitCode =
         IdgraphCli.execute(
             new PrintWriter(stdout, true),
@@ -59,7 +62,9 @@ class NightlyRunEndToEndTest {
             "--input",
             sample.toString(),
             "--output",
-            out.toString());
+            out.toString(),
+            "--metrics-json",
+            metricsJson.toString());
     summary = stdout.toString();
   }
 
@@ -89,6 +94,20 @@ class NightlyRunEndToEndTest {
     Row metrics = table(spark, OutputTables.RUN_METRICS).first();
     assertThat((Long) metrics.getAs("profiles")).isPositive();
     assertThat(summary).contains((String) metrics.getAs(Cols.RUN_ID));
+  }
+
+  @Test
+  void metricsJsonCarriesTheRunMetrics(SparkSession spark) throws IOException {
+    Row metrics = table(spark, OutputTables.RUN_METRICS).first();
+    com.fasterxml.jackson.databind.JsonNode json =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(metricsJson.toFile());
+    assertThat(json.get("run_id").asText()).isEqualTo(metrics.getAs(Cols.RUN_ID));
+    assertThat(json.get("profiles").asLong()).isEqualTo((Long) metrics.getAs("profiles"));
+    assertThat(json.get("identity_edges").asLong()).isEqualTo((Long) metrics.getAs("identity_edges"));
+    assertThat(json.get("records_accepted").asLong())
+        .isEqualTo(table(spark, OutputTables.RECORD_PROFILES).count());
+    assertThat(json.get("stage_seconds").has("components")).isTrue();
+    assertThat(json.get("sources").get(0).has("values_dropped")).isTrue();
   }
 
   @Test
