@@ -101,7 +101,8 @@ class DriverRuleAwareClusteringTest {
   void sameGroupsAndRefusalsAsTheDistributedClustering(SparkSession spark) {
     Dataset<Row> atomIds = spark.createDataFrame(shapes(7), ATOM_IDS);
     IdentityConstraints rules = rules(9);
-    RuleAwareClustering distributed = new RuleAwareClustering(rules, GraphConfig.DEFAULTS.algorithm());
+    // Fully distributed: connected components by contraction that never finishes on the driver.
+    RuleAwareClustering distributed = new RuleAwareClustering(rules, new GraphConfig(null, "contraction", 0L));
     try {
       RuleAwareClustering.Result expected = distributed.cluster(atomIds);
       RuleAwareClustering.Result actual = RuleAwareClustering.onDriver(rules).cluster(atomIds);
