@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.*;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.idgraph.cluster.ConnectedComponents;
 import io.idgraph.cluster.ContractingConnectedComponents;
-import io.idgraph.cluster.GraphXConnectedComponents;
 import io.idgraph.config.BadInputException;
 import io.idgraph.config.GraphConfig;
 import io.idgraph.schema.Cols;
@@ -92,17 +91,15 @@ public final class ComponentsBenchCommand implements Callable<Integer> {
     Dataset<Row> first = null;
     String firstName = null;
     Map<String, Double> seconds = new LinkedHashMap<>();
+    long driverEdges =
+        driverFinishMaxEdges == null ? GraphConfig.DEFAULT_DRIVER_FINISH_MAX_EDGES : driverFinishMaxEdges;
     for (String name : algorithms) {
-      ConnectedComponents cc =
-          switch (name) {
-            case "graphx" -> new GraphXConnectedComponents();
-            case "contraction" ->
-                new ContractingConnectedComponents(
-                    driverFinishMaxEdges == null
-                        ? GraphConfig.DEFAULT_DRIVER_FINISH_MAX_EDGES
-                        : driverFinishMaxEdges);
-            default -> throw new BadInputException("--algorithm: no algorithm '" + name + "' (graphx, contraction)");
-          };
+      if (!List.of("graphx", "contraction").contains(name)) {
+        throw new BadInputException("--algorithm: no algorithm '" + name + "' (graphx, contraction)");
+      }
+    }
+    for (String name : algorithms) {
+      ConnectedComponents cc = ConnectedComponents.named(name, driverEdges);
       long start = System.nanoTime();
       Dataset<Row> result = Plans.cache(Plans.fresh(cc.components(edges)), "bench-" + name);
       long vertices = result.count();
@@ -121,7 +118,7 @@ public final class ComponentsBenchCommand implements Callable<Integer> {
       line.put("largest_component", summary.getLong(1));
       if (cc instanceof ContractingConnectedComponents c) {
         line.put("rounds", c.rounds());
-        line.put("driver_finish_max_edges", driverFinishMaxEdges == null ? GraphConfig.DEFAULT_DRIVER_FINISH_MAX_EDGES : driverFinishMaxEdges);
+        line.put("driver_finish_max_edges", driverEdges);
       }
       print(json, line);
       if (first == null) {

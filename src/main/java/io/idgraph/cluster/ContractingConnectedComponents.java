@@ -6,17 +6,15 @@ import io.idgraph.schema.Cols;
 import io.idgraph.spark.Plans;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -60,7 +58,7 @@ public final class ContractingConnectedComponents implements ConnectedComponents
   /** The largest driver finish the arrays can hold (two ids per edge in one Java array). */
   public static final long MAX_DRIVER_EDGES = 1_000_000_000L;
 
-  /** Vertices per array shipped from the driver finish to the executors. */
+  /** Vertices per slice shipped from the driver finish to the executors. */
   private static final int CHUNK = 200_000;
 
   /** Edges per task in a local round: the task's union-find holds about 50 bytes per edge. */
@@ -178,10 +176,7 @@ public final class ContractingConnectedComponents implements ConnectedComponents
                 rows -> {
                   EdgeUnionFind uf = new EdgeUnionFind();
                   rows.forEachRemaining(r -> uf.add(r.getLong(0), r.getLong(1)));
-                  EdgeUnionFind.Labels labels = uf.labels();
-                  return java.util.stream.IntStream.range(0, labels.vertex().length)
-                      .mapToObj(i -> RowFactory.create(labels.vertex()[i], labels.label()[i]))
-                      .iterator();
+                  return uf.labels().rows();
                 });
     return edges.sparkSession().createDataFrame(local, LABELS).repartition(col(Cols.VERTEX_ID));
   }
@@ -265,30 +260,13 @@ public final class ContractingConnectedComponents implements ConnectedComponents
     EdgeUnionFind uf = new EdgeUnionFind();
     // One partition at a time: the driver never holds the rows of the whole graph as objects.
     edges.toLocalIterator().forEachRemaining(r -> uf.add(r.getLong(0), r.getLong(1)));
-    EdgeUnionFind.Labels labels = uf.labels();
-    // Shipped as arrays of (vertex, label) pairs and turned into rows on the executors: a list of
-    // millions of Row objects would cost the driver ten times the memory.
-    List<long[]> chunks = new ArrayList<>();
-    for (int from = 0; from < labels.vertex().length; from += CHUNK) {
-      int to = Math.min(labels.vertex().length, from + CHUNK);
-      long[] chunk = new long[2 * (to - from)];
-      for (int i = from; i < to; i++) {
-        chunk[2 * (i - from)] = labels.vertex()[i];
-        chunk[2 * (i - from) + 1] = labels.label()[i];
-      }
-      chunks.add(chunk);
-    }
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    // Shipped as slices of the arrays and turned into rows on the executors: a list of millions of
+    // Row objects would cost the driver ten times the memory.
+    List<long[][]> slices = uf.labels().slices(CHUNK);
     JavaRDD<Row> rows =
-        jsc.parallelize(chunks, Math.max(1, chunks.size()))
-            .flatMap(
-                chunk -> {
-                  List<Row> out = new ArrayList<>(chunk.length / 2);
-                  for (int i = 0; i < chunk.length; i += 2) {
-                    out.add(RowFactory.create(chunk[i], chunk[i + 1]));
-                  }
-                  return out.iterator();
-                });
+        JavaSparkContext.fromSparkContext(spark.sparkContext())
+            .parallelize(slices, Math.max(1, slices.size()))
+            .flatMap(slice -> EdgeUnionFind.Labels.of(slice).rows());
     return spark.createDataFrame(rows, LABELS);
   }
 

@@ -1,6 +1,12 @@
 package io.idgraph.cluster;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 
 /**
  * Union-find over an edge list held in primitive arrays: vertex ids sorted and deduplicated, sets of
@@ -24,7 +30,29 @@ final class EdgeUnionFind {
   }
 
   /** The vertices seen (sorted) and, at the same index, each one's component label. */
-  record Labels(long[] vertex, long[] label) {}
+  record Labels(long[] vertex, long[] label) {
+    /** (vertex_id, label) rows, one per vertex. */
+    Iterator<Row> rows() {
+      return IntStream.range(0, vertex.length).mapToObj(i -> RowFactory.create(vertex[i], label[i])).iterator();
+    }
+
+    /**
+     * Slices of at most {@code size} vertices each, as {vertex, label} array pairs: plain arrays, which
+     * Spark's serializers ship as they are ({@link #of} makes them Labels again).
+     */
+    List<long[][]> slices(int size) {
+      List<long[][]> out = new ArrayList<>();
+      for (int from = 0; from < vertex.length; from += size) {
+        int to = Math.min(vertex.length, from + size);
+        out.add(new long[][] {Arrays.copyOfRange(vertex, from, to), Arrays.copyOfRange(label, from, to)});
+      }
+      return out;
+    }
+
+    static Labels of(long[][] slice) {
+      return new Labels(slice[0], slice[1]);
+    }
+  }
 
   Labels labels() {
     long[] ids = new long[2 * edges];
