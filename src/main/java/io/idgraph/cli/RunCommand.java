@@ -117,6 +117,7 @@ public final class RunCommand implements Callable<Integer> {
     json.put("profiles", metrics.profiles());
     json.put("largest_profile_records", metrics.largestProfileRecords());
     json.put("merges", metrics.merges());
+    json.put("clustering", metrics.clustering());
     json.put("stage_seconds", metrics.stageSeconds());
     json.put("sources", metrics.sources());
     try {

@@ -14,6 +14,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
@@ -37,8 +38,9 @@ import org.apache.spark.sql.types.StructType;
  * constant share per round in expectation, chains and stars included: logarithmically many rounds.
  *
  * <p><b>Driver finish.</b> Once at most {@code driverMaxEdges} edges remain (the input itself, if it
- * is that small) they are read one partition at a time and finished by a union-find on the driver
- * (about 50 bytes per edge; about 100 MB at the default 1,000,000, with the rows shipped back); with
+ * is that small) they are collected as one packed long array per partition (16 bytes an edge, one
+ * Spark job) and finished by a union-find on the driver (about 50 bytes per edge more; about 70 MB
+ * in all at the default 1,000,000, with the labels shipped back as arrays); with
  * 0, every round stays distributed and nothing reaches the driver. The answer is then carried back
  * through the rounds' hooks, and each component is named by its least vertex id (the interface's
  * contract).
@@ -68,6 +70,7 @@ public final class ContractingConnectedComponents implements ConnectedComponents
   private final long edgesPerTask;
   private final List<Dataset<Row>> cached = new ArrayList<>();
   private int rounds;
+  private long givenEdges;
 
   /** @param driverMaxEdges the largest contracted graph finished on the driver; 0 for never */
   public ContractingConnectedComponents(long driverMaxEdges) {
@@ -82,6 +85,11 @@ public final class ContractingConnectedComponents implements ConnectedComponents
           "driverMaxEdges must be between 0 and " + MAX_DRIVER_EDGES + ", got " + driverMaxEdges);
     }
     this.driverMaxEdges = driverMaxEdges;
+  }
+
+  /** Edges (duplicates included) the last {@link #components} call was given. */
+  public long givenEdges() {
+    return givenEdges;
   }
 
   /** Contraction rounds the last {@link #components} call ran before its finish. */
@@ -99,6 +107,7 @@ public final class ContractingConnectedComponents implements ConnectedComponents
                 col(Cols.SRC).cast(DataTypes.LongType).as(Cols.SRC),
                 col(Cols.DST).cast(DataTypes.LongType).as(Cols.DST)));
     long remaining = pairs.count();
+    givenEdges = remaining;
     LOG.info("connected components: {} edge(s) given", remaining);
     if (remaining <= driverMaxEdges) {
       // Small enough as given: one union-find, whose labels are already each component's least vertex.
@@ -166,19 +175,25 @@ public final class ContractingConnectedComponents implements ConnectedComponents
    * @return vertex_id, label (one row per vertex and task), hash-partitioned by vertex_id
    */
   static Dataset<Row> localRoots(Dataset<Row> edges, long count, long edgesPerTask) {
-    int tasks = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (count + edgesPerTask - 1) / edgesPerTask));
+    long needed = Math.max(1, (count + edgesPerTask - 1) / edgesPerTask);
+    // Several tasks make a whole number of waves: 3 tasks on 2 cores would leave one core idle for the
+    // last third. One task stays one: it contracts the graph completely in a single round.
+    long parallelism = Math.max(1, edges.sparkSession().sparkContext().defaultParallelism());
+    long waves = needed == 1 ? 1 : (needed + parallelism - 1) / parallelism * parallelism;
+    int tasks = (int) Math.min(Integer.MAX_VALUE, waves);
     Dataset<Row> spread =
         edges.rdd().getNumPartitions() >= tasks ? edges.coalesce(tasks) : edges.repartition(tasks);
-    JavaRDD<Row> local =
-        spread
-            .javaRDD()
+    // Internal rows in and out: converting millions of two-long rows to Java Rows and back cost more
+    // than the union-find itself.
+    JavaRDD<InternalRow> local =
+        Plans.internalRows(spread)
             .mapPartitions(
                 rows -> {
                   EdgeUnionFind uf = new EdgeUnionFind();
                   rows.forEachRemaining(r -> uf.add(r.getLong(0), r.getLong(1)));
-                  return uf.labels().rows();
+                  return uf.labels().internalRows();
                 });
-    return edges.sparkSession().createDataFrame(local, LABELS).repartition(col(Cols.VERTEX_ID));
+    return Plans.fromInternalRows(edges.sparkSession(), local, LABELS).repartition(col(Cols.VERTEX_ID));
   }
 
   /** (vertex_id, parent) from {@link #localRoots}: the least of the vertex's local roots. */
@@ -258,16 +273,35 @@ public final class ContractingConnectedComponents implements ConnectedComponents
    */
   private static Dataset<Row> finishOnDriver(SparkSession spark, Dataset<Row> edges) {
     EdgeUnionFind uf = new EdgeUnionFind();
-    // One partition at a time: the driver never holds the rows of the whole graph as objects.
-    edges.toLocalIterator().forEachRemaining(r -> uf.add(r.getLong(0), r.getLong(1)));
+    // Each task packs its edges into one long array (16 bytes an edge): one Spark job, where a local
+    // iterator ran one per partition (about a quarter second each, in every tier of every night), and
+    // the driver never holds the graph as Row objects.
+    for (long[] packed : Plans.internalRows(edges).mapPartitions(ContractingConnectedComponents::pack).collect()) {
+      uf.addAll(packed);
+    }
     // Shipped as slices of the arrays and turned into rows on the executors: a list of millions of
     // Row objects would cost the driver ten times the memory.
     List<long[][]> slices = uf.labels().slices(CHUNK);
-    JavaRDD<Row> rows =
+    JavaRDD<InternalRow> rows =
         JavaSparkContext.fromSparkContext(spark.sparkContext())
             .parallelize(slices, Math.max(1, slices.size()))
-            .flatMap(slice -> EdgeUnionFind.Labels.of(slice).rows());
-    return spark.createDataFrame(rows, LABELS);
+            .flatMap(slice -> EdgeUnionFind.Labels.of(slice).internalRows());
+    return Plans.fromInternalRows(spark, rows, LABELS);
+  }
+
+  /** A partition's edges (src, dst longs) as one array: src, dst, src, dst, ... */
+  private static java.util.Iterator<long[]> pack(java.util.Iterator<InternalRow> rows) {
+    long[] packed = new long[1024];
+    int n = 0;
+    while (rows.hasNext()) {
+      InternalRow r = rows.next();
+      if (n + 2 > packed.length) {
+        packed = java.util.Arrays.copyOf(packed, packed.length * 2);
+      }
+      packed[n++] = r.getLong(0);
+      packed[n++] = r.getLong(1);
+    }
+    return List.of(java.util.Arrays.copyOf(packed, n)).iterator();
   }
 
   private Dataset<Row> cache(Dataset<Row> ds) {

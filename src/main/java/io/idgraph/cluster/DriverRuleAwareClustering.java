@@ -48,9 +48,15 @@ final class DriverRuleAwareClustering {
           .add(Atoms.RECORDS, DataTypes.LongType);
 
   private final IdentityConstraints rules;
+  private final ClusteringStats stats;
 
   DriverRuleAwareClustering(IdentityConstraints rules) {
+    this(rules, new ClusteringStats());
+  }
+
+  DriverRuleAwareClustering(IdentityConstraints rules, ClusteringStats stats) {
     this.rules = rules;
+    this.stats = stats;
   }
 
   /** An identifier: its type and hash. */
@@ -199,6 +205,7 @@ final class DriverRuleAwareClustering {
     for (int round = 0; ; round++) {
       rounds = round + 1;
       mapping = components(edges);
+      stats.components(edges.size(), 0);
       if (round > RuleAwareClustering.MAX_ROUNDS) {
         break; // after the fallback every remaining join is one that held before this tier
       }
@@ -247,6 +254,7 @@ final class DriverRuleAwareClustering {
         g.setValue(component);
       }
     }
+    stats.tier(rounds);
     LOG.info(
         "tier {} ({}, on the driver): {} round(s), {} s",
         tier,

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
 
 /**
  * Union-find over an edge list held in primitive arrays: vertex ids sorted and deduplicated, sets of
@@ -29,11 +29,27 @@ final class EdgeUnionFind {
     edges++;
   }
 
+  /** Adds the edges of {@code packed}: src, dst, src, dst, ... */
+  void addAll(long[] packed) {
+    for (int i = 0; i + 1 < packed.length; i += 2) {
+      add(packed[i], packed[i + 1]);
+    }
+  }
+
   /** The vertices seen (sorted) and, at the same index, each one's component label. */
   record Labels(long[] vertex, long[] label) {
-    /** (vertex_id, label) rows, one per vertex. */
-    Iterator<Row> rows() {
-      return IntStream.range(0, vertex.length).mapToObj(i -> RowFactory.create(vertex[i], label[i])).iterator();
+    /** The same rows in Spark's internal form (two non-null longs each), for {@code Plans.fromInternalRows}. */
+    Iterator<InternalRow> internalRows() {
+      return IntStream.range(0, vertex.length)
+          .mapToObj(
+              i -> {
+                UnsafeRowWriter writer = new UnsafeRowWriter(2);
+                writer.resetRowWriter();
+                writer.write(0, vertex[i]);
+                writer.write(1, label[i]);
+                return (InternalRow) writer.getRow();
+              })
+          .iterator();
     }
 
     /**

@@ -79,6 +79,7 @@ public final class RuleAwareClustering {
   private final String algorithm;
   private final long driverMaxEdges;
   private final List<Dataset<Row>> cached = new ArrayList<>();
+  private final ClusteringStats stats = new ClusteringStats();
 
   /** With the connected-components algorithm and its settings from {@code graph}. */
   public RuleAwareClustering(IdentityConstraints rules, GraphConfig graph) {
@@ -104,7 +105,7 @@ public final class RuleAwareClustering {
   /** @param atomIds {@link Atoms#identifiers} output */
   public Result cluster(Dataset<Row> atomIds) {
     if (onDriver()) {
-      return new DriverRuleAwareClustering(rules).cluster(atomIds);
+      return new DriverRuleAwareClustering(rules, stats).cluster(atomIds);
     }
     Dataset<Row> ranked = keep(ranked(fresh(atomIds)));
     Dataset<Row> atomGroups =
@@ -138,7 +139,7 @@ public final class RuleAwareClustering {
    */
   public Result linkPairs(Dataset<Row> atomIds, Dataset<Row> atomGroups, Dataset<Row> pairs) {
     if (onDriver()) {
-      return new DriverRuleAwareClustering(rules).linkPairs(atomIds, atomGroups, pairs);
+      return new DriverRuleAwareClustering(rules, stats).linkPairs(atomIds, atomGroups, pairs);
     }
     Dataset<Row> ranked = ranked(fresh(atomIds));
     // Probability orders bridges the way recency orders identifiers (greater first); carried as a
@@ -206,6 +207,7 @@ public final class RuleAwareClustering {
     Dataset<Row> tierRefusals = keep(fresh(t.refusals));
     tierRefusals.count();
     t.release();
+    stats.tier(t.rounds);
     LOG.info(
         "tier {} ({}): {} round(s), {} s",
         tier,
@@ -237,6 +239,11 @@ public final class RuleAwareClustering {
             coalesce(col(Atoms.RECORDS), lit(0L)).as(Atoms.RECORDS)));
     described.count();
     return described;
+  }
+
+  /** What the calls so far did (tiers, repair rounds, connected-components graphs and rounds). */
+  public ClusteringStats stats() {
+    return stats;
   }
 
   /** Frees every Dataset this clustering cached; call once its results are written. */
@@ -490,6 +497,11 @@ public final class RuleAwareClustering {
       try {
         Dataset<Row> mapping = local(cc.components(edges.select(Cols.SRC, Cols.DST)));
         mapping.count();
+        if (cc instanceof ContractingConnectedComponents c) {
+          stats.components(c.givenEdges(), c.rounds());
+        } else {
+          stats.components(-1, 0);
+        }
         return mapping;
       } finally {
         cc.release();

@@ -571,7 +571,7 @@ public final class NightlyRun {
       RunMetrics metrics =
           metrics(
               ctx, records, rejected, allLinks, allProfiles, merges, allDecisions, allEdges, metricsStart,
-              idChanges);
+              idChanges, nightClustering.stats().asMap());
       sink.append(OutputTables.RUN_METRICS, MetricsTable.of(spark, metrics));
       return RunResult.ran(metrics);
     } finally {
@@ -696,7 +696,8 @@ public final class NightlyRun {
       Dataset<Row> decisions,
       long edgeCount,
       long metricsStart,
-      Map<String, Long> idChanges) {
+      Map<String, Long> idChanges,
+      Map<String, Long> clustering) {
     spark.sparkContext().setJobGroup("metrics", "idgraph: metrics", false);
     Map<String, Long> accepted = new HashMap<>();
     for (Row r : records.groupBy(Cols.SOURCE).count().collectAsList()) {
@@ -771,6 +772,7 @@ public final class NightlyRun {
         decisionRecords,
         new LinkedHashMap<>(stageSeconds),
         new LinkedHashMap<>(scoringCounts),
-        idChanges);
+        idChanges,
+        clustering);
   }
 }

@@ -52,7 +52,8 @@ public final class MetricsTable {
               DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
           .add("stage_seconds", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType))
           .add("scoring", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
-          .add("id_changes", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType));
+          .add("id_changes", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
+          .add("clustering", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType));
 
   public static Dataset<Row> of(SparkSession spark, RunMetrics m) {
     List<Row> sources = new ArrayList<>();
@@ -81,7 +82,8 @@ public final class MetricsTable {
             m.linkDecisionsByRule(),
             m.stageSeconds(),
             m.scoring(),
-            m.idChanges());
+            m.idChanges(),
+            m.clustering());
     return spark.createDataFrame(List.of(row), SCHEMA);
   }
 }

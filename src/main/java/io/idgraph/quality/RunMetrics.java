@@ -21,6 +21,9 @@ import java.util.Map;
  *     refused, pending review ...); empty when scoring is disabled
  * @param idChanges what tonight did to the previous run's profile ids: previous_profiles, kept (ids
  *     still in use), merged, split, unmerged, deleted; empty on a first night
+ * @param clustering what the rule-aware clustering did: tiers that merged, repair rounds,
+ *     connected-components runs, contraction rounds, the largest components graph's edges
+ *     ({@code cluster.ClusteringStats})
  */
 public record RunMetrics(
     String runId,
@@ -41,7 +44,8 @@ public record RunMetrics(
     Map<String, Long> linkDecisionRecordsByRule,
     Map<String, Double> stageSeconds,
     Map<String, Long> scoring,
-    Map<String, Long> idChanges) {
+    Map<String, Long> idChanges,
+    Map<String, Long> clustering) {
 
   /**
    * @param read rows read (accepted + rejected rows + superseded duplicates)

@@ -43,6 +43,12 @@ public final class RunSummary {
             "  largest profile: %s with %d records%n",
             m.largestProfileId(), m.largestProfileRecords()));
     out.append(String.format("  identity edges: %d%n", m.identityEdges()));
+    if (!m.clustering().isEmpty()) {
+      // One line: scripts/bench prints it with the graph size.
+      out.append("  clustering:");
+      m.clustering().forEach((k, v) -> out.append(" ").append(k).append(" ").append(v));
+      out.append("\n");
+    }
     if (!m.rejectionsByReason().isEmpty()) {
       out.append("  rejections by reason:\n");
       m.rejectionsByReason()

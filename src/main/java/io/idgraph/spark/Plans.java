@@ -1,9 +1,12 @@
 package io.idgraph.spark;
 
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.StructType;
 
 /** Helpers for Spark query plans. */
 public final class Plans {
@@ -20,6 +23,24 @@ public final class Plans {
     // Copied: a plan's output iterator may reuse one row object for every row.
     RDD<InternalRow> rows = classic.queryExecution().toRdd().toJavaRDD().map(InternalRow::copy).rdd();
     return classic.sparkSession().internalCreateDataFrame(rows, ds.schema(), false);
+  }
+
+  /**
+   * The rows of {@code ds} in Spark's internal form, for a task that reads a few primitive columns
+   * ({@code getLong(i)}) and lets go of each row at once: the iterator may reuse one row object.
+   */
+  public static JavaRDD<InternalRow> internalRows(Dataset<Row> ds) {
+    return ((org.apache.spark.sql.classic.Dataset<Row>) ds).queryExecution().toRdd().toJavaRDD();
+  }
+
+  /**
+   * A Dataset over rows already in Spark's internal form (each row its own object, matching {@code
+   * schema}): no conversion from Java Rows, which for millions of two-long rows cost more than the
+   * work that made them.
+   */
+  public static Dataset<Row> fromInternalRows(
+      SparkSession spark, JavaRDD<InternalRow> rows, StructType schema) {
+    return ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(rows.rdd(), schema, false);
   }
 
   /**

@@ -108,6 +108,65 @@ class NightlyRunEndToEndTest {
         .isEqualTo(table(spark, OutputTables.RECORD_PROFILES).count());
     assertThat(json.get("stage_seconds").has("components")).isTrue();
     assertThat(json.get("sources").get(0).has("values_dropped")).isTrue();
+    // The clustering's own counts: every tier with bridges ran connected components at least once.
+    com.fasterxml.jackson.databind.JsonNode clustering = json.get("clustering");
+    assertThat(clustering.get("tiers_merged").asLong()).isPositive();
+    assertThat(clustering.get("components_runs").asLong())
+        .isGreaterThanOrEqualTo(clustering.get("tiers_merged").asLong());
+    assertThat(clustering.get("largest_components_graph_edges").asLong()).isPositive();
+    java.util.Map<String, Long> stored = metrics.getJavaMap(metrics.fieldIndex("clustering"));
+    assertThat(stored).containsEntry("tiers_merged", clustering.get("tiers_merged").asLong());
+    assertThat(summary).contains("clustering: tiers_merged ");
+  }
+
+  /**
+   * The whole night with every connected-components call kept distributed (contraction rounds, no
+   * driver finish) partitions the records exactly as the default night, whose small graphs are
+   * finished on the driver. Profile ids carry the run id, so partitions are compared by a label of
+   * each profile's own: its least record.
+   */
+  @Test
+  void aNightWithoutDriverFinishGivesTheSameProfiles(SparkSession spark, @TempDir Path dir)
+      throws IOException {
+    String config =
+        Files.readString(Fixtures.repoRoot().resolve("jobs/local.yaml"))
+            .replace("key_file: demo.key", "key_file: " + Fixtures.repoRoot().resolve("jobs/demo.key"))
+            .replaceAll("driver_finish_max_edges: \\d+", "driver_finish_max_edges: 0");
+    assertThat(config).contains("driver_finish_max_edges: 0");
+    Path yaml = dir.resolve("distributed.yaml");
+    Files.writeString(yaml, config);
+    Path distributedOut = dir.resolve("out");
+    Path json = dir.resolve("metrics.json");
+    int code =
+        IdgraphCli.execute(
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(System.err, true),
+            "run", "--config", yaml.toString(),
+            "--input", Fixtures.repoRoot().resolve("sample-data").toString(),
+            "--output", distributedOut.toString(),
+            "--metrics-json", json.toString());
+    assertThat(code).isZero();
+    com.fasterxml.jackson.databind.JsonNode clustering =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).get("clustering");
+    assertThat(clustering.get("contraction_rounds").asLong()).as("distributed rounds ran").isPositive();
+
+    Dataset<Row> expected = partition(table(spark, OutputTables.RECORD_PROFILES));
+    Dataset<Row> actual =
+        partition(spark.read().format("delta").load(distributedOut.resolve(OutputTables.RECORD_PROFILES).toString()));
+    assertThat(expected.count()).isPositive();
+    assertThat(expected.exceptAll(actual).count()).isZero();
+    assertThat(actual.exceptAll(expected).count()).isZero();
+  }
+
+  /** (source, record_id, label): the label is the least source|record_id of the record's profile. */
+  private static Dataset<Row> partition(Dataset<Row> recordProfiles) {
+    Dataset<Row> keyed =
+        recordProfiles.select(
+            col(Cols.SOURCE), col(Cols.RECORD_ID), col(Cols.PROFILE_ID),
+            concat_ws("|", col(Cols.SOURCE), col(Cols.RECORD_ID)).as("_key"));
+    return keyed
+        .join(keyed.groupBy(Cols.PROFILE_ID).agg(min("_key").as("_label")), Cols.PROFILE_ID)
+        .select(Cols.SOURCE, Cols.RECORD_ID, "_label");
   }
 
   @Test

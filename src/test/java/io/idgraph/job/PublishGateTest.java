@@ -35,7 +35,7 @@ class PublishGateTest {
 
   private static RunMetrics metrics(String runId, Instant at, long crm) {
     return new RunMetrics(runId, at, at, List.of(new SourceCounts("crm", crm, crm, 0, 0, 0)),
-        Map.of(), Map.of(), 1, 0, 1, "p", 0, 1, 0.0, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+        Map.of(), Map.of(), 1, 0, 1, "p", 0, 1, 0.0, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
   }
 
   @Test
