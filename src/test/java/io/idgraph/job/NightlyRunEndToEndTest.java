@@ -107,6 +107,12 @@ class NightlyRunEndToEndTest {
     assertThat(json.get("records_accepted").asLong())
         .isEqualTo(table(spark, OutputTables.RECORD_PROFILES).count());
     assertThat(json.get("stage_seconds").has("components")).isTrue();
+    // Stages follow each other without gaps: their times add up to (nearly all of) the run.
+    double staged = 0;
+    for (com.fasterxml.jackson.databind.JsonNode s : json.get("stage_seconds")) {
+      staged += s.asDouble();
+    }
+    assertThat(staged).isGreaterThan(0.8 * json.get("seconds").asDouble());
     assertThat(json.get("sources").get(0).has("values_dropped")).isTrue();
     // The clustering's own counts: every tier with bridges ran connected components at least once.
     com.fasterxml.jackson.databind.JsonNode clustering = json.get("clustering");
