@@ -52,6 +52,14 @@ public final class ContractingConnectedComponents implements ConnectedComponents
   private static final String LABEL = Cols.INTERNAL_PREFIX + "label";
   private static final String BEST = Cols.INTERNAL_PREFIX + "best";
   private static final String PRIORITY = Cols.INTERNAL_PREFIX + "priority";
+  private static final String KIND = Cols.INTERNAL_PREFIX + "kind";
+  private static final String A = Cols.INTERNAL_PREFIX + "a";
+  private static final String B = Cols.INTERNAL_PREFIX + "b";
+  private static final StructType ROUND =
+      new StructType()
+          .add(KIND, DataTypes.IntegerType, false)
+          .add(A, DataTypes.LongType, false)
+          .add(B, DataTypes.LongType, false);
   private static final StructType LABELS =
       new StructType()
           .add(Cols.VERTEX_ID, DataTypes.LongType, false)
@@ -122,10 +130,11 @@ public final class ContractingConnectedComponents implements ConnectedComponents
       rounds++;
       Dataset<Row> next;
       if (localRounds) {
-        Dataset<Row> roots = cache(localRoots(current, remaining, edgesPerTask));
-        Dataset<Row> hook = cache(localHooks(roots));
-        hooks.push(hook);
-        next = cache(rootEdges(roots, hook));
+        Dataset<Row> round = cache(localRound(current, remaining, edgesPerTask));
+        hooks.push(
+            round.where(col(KIND).equalTo(LocalHooks.HOOK))
+                .select(col(A).as(Cols.VERTEX_ID), col(B).as(PARENT)));
+        next = round.where(col(KIND).equalTo(LocalHooks.EDGE)).select(col(A).as(Cols.SRC), col(B).as(Cols.DST));
       } else {
         Dataset<Row> hook = cache(hooks(current, rounds));
         hooks.push(hook);
@@ -201,22 +210,17 @@ public final class ContractingConnectedComponents implements ConnectedComponents
     return Plans.fromInternalRows(edges.sparkSession(), local, LABELS).repartition(col(Cols.VERTEX_ID));
   }
 
-  /** (vertex_id, parent) from {@link #localRoots}: the least of the vertex's local roots. */
-  static Dataset<Row> localHooks(Dataset<Row> roots) {
-    return roots.groupBy(Cols.VERTEX_ID).agg(min(LABEL).as(PARENT));
-  }
-
   /**
-   * The graph between local roots: a vertex whose local components had different roots joins them,
-   * so each of its roots gets an edge to the least one.
+   * A whole local round: {@link #localRoots}, then per vertex (one shuffle by vertex) its hook, the
+   * least of its local roots, and an edge from each other root to the hook: the graph between local
+   * roots ({@link LocalHooks}).
+   *
+   * @return kind, a, b: hooks (vertex_id, parent) and the next round's edges (src, dst)
    */
-  static Dataset<Row> rootEdges(Dataset<Row> roots, Dataset<Row> hooks) {
-    // Both sides are partitioned by vertex_id already: a hash join per partition, no sort, no shuffle.
-    return roots
-        .join(hooks.hint("shuffle_hash"), Cols.VERTEX_ID)
-        .where(col(LABEL).notEqual(col(PARENT)))
-        .select(col(PARENT).as(Cols.SRC), col(LABEL).as(Cols.DST))
-        .distinct();
+  static Dataset<Row> localRound(Dataset<Row> edges, long count, long edgesPerTask) {
+    Dataset<Row> roots = localRoots(edges, count, edgesPerTask);
+    return Plans.fromInternalRows(
+        edges.sparkSession(), Plans.internalRows(roots).mapPartitions(LocalHooks::of), ROUND);
   }
 
   /**
