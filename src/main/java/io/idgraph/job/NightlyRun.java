@@ -227,9 +227,9 @@ public final class NightlyRun {
             return state.count() + rejected.count() + blocked.count() + recordChanges.count();
           });
       // Every output of tonight's rows is materialized; the raw rows need not stay in memory.
-      evaluated.unpersist();
+      Plans.release(evaluated);
       if (rawCached != null) {
-        rawCached.unpersist();
+        Plans.release(rawCached);
       }
 
       enter("rules");
@@ -587,7 +587,7 @@ public final class NightlyRun {
       spark.sparkContext().clearJobGroup();
       clustering.release();
       driverClustering.release();
-      persisted.forEach(Dataset::unpersist);
+      persisted.forEach(Plans::release);
       spark.conf().unset("spark.databricks.delta.commitInfo.userMetadata");
     }
   }
@@ -638,7 +638,7 @@ public final class NightlyRun {
    * longer than running it (sample data: profiles 3.8 s → 16.7 s once scoring added its stages).
    */
   private Dataset<Row> persist(Dataset<Row> ds) {
-    Dataset<Row> p = Plans.cache(Plans.fresh(ds), "idgraph");
+    Dataset<Row> p = Plans.store(ds, "idgraph");
     persisted.add(p);
     return p;
   }

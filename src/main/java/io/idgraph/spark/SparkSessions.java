@@ -33,6 +33,11 @@ public final class SparkSessions {
     // when every column is read, so a query that reads a few columns would accept it: keep it off.
     conf.set("spark.sql.csv.parser.columnPruning.enabled", "false");
     conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+    // Stored tables (Plans.store) are serialized rows: compressed, they take about half the space.
+    conf.setIfMissing("spark.rdd.compress", "true");
+    // Shuffles and tables nobody references any more are removed when the driver's heap is
+    // collected; without a collection for 30 minutes (the default) a long night keeps them all.
+    conf.setIfMissing("spark.cleaner.periodicGC.interval", "2min");
     // Caching names the cache after the whole plan's text; iterative stages build plans whose text
     // runs to hundreds of megabytes and exhausts the driver. Truncated text is only used for display.
     conf.setIfMissing("spark.sql.maxPlanStringLength", "100000");
