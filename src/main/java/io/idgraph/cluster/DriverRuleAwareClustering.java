@@ -50,10 +50,6 @@ final class DriverRuleAwareClustering {
   private final IdentityConstraints rules;
   private final ClusteringStats stats;
 
-  DriverRuleAwareClustering(IdentityConstraints rules) {
-    this(rules, new ClusteringStats());
-  }
-
   DriverRuleAwareClustering(IdentityConstraints rules, ClusteringStats stats) {
     this.rules = rules;
     this.stats = stats;
