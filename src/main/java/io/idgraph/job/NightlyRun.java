@@ -54,6 +54,7 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -500,27 +501,35 @@ public final class NightlyRun {
       StateTable finalCandidates = candidatesOut;
       StateTable finalState = stateOut;
       Dataset<Row> parameters = modelParameters;
-      stage(
-          "profiles",
-          () ->
-              profiles.count()
-                  + merges.count()
-                  + snapshots.count()
-                  + changes.count()
-                  + (finalCandidates == null ? 0 : finalCandidates.tonight().count()));
+      List<Supplier<Long>> counts =
+          new ArrayList<>(List.of(profiles::count, merges::count, snapshots::count, changes::count));
+      if (finalCandidates != null) {
+        counts.add(finalCandidates.tonight()::count);
+      }
+      stage("profiles", () -> ConcurrentJobs.results(counts));
 
       enter("publish-gate");
-      // Counted before the write replaces the tables the previous run is read from.
-      long previousProfiles = previous.present() ? previous.profiles().count() : 0;
-      stage("publish-gate", () -> checkPublishGate(ctx, records, previous.present(), previousProfiles, changes));
+      // Counted before the write replaces the tables the previous run is read from. The records by
+      // source serve the gate and the metrics alike.
+      List<Object> gateCounts =
+          ConcurrentJobs.results(
+              List.<Supplier<Object>>of(
+                  () -> previous.present() ? previous.profiles().count() : 0L,
+                  () -> countBy(records, Cols.SOURCE),
+                  () -> changes.where(col(Cols.CHANGE_TYPE).equalTo(HistoryEvents.MERGED)).count()));
+      long previousProfiles = (Long) gateCounts.get(0);
+      @SuppressWarnings("unchecked")
+      Map<String, Long> recordsBySource = (Map<String, Long>) gateCounts.get(1);
+      long mergedTonight = (Long) gateCounts.get(2);
+      checkPublishGate(ctx, recordsBySource, previous.present(), previousProfiles, mergedTonight);
 
       DeltaSink sink = new DeltaSink(spark, ctx.outputRoot(), ctx.runId(), plan.sequence());
       stage(
           "write",
           () -> {
             // The slowest writes first, so that the short appends fill in around them.
-            ConcurrentWrites writes =
-                new ConcurrentWrites()
+            ConcurrentJobs writes =
+                new ConcurrentJobs()
                     .add(() -> finalEdges.write(sink))
                     .add(() -> finalProfiles.write(sink))
                     .add(() -> finalLinks.write(sink))
@@ -579,7 +588,8 @@ public final class NightlyRun {
       long allEdges = scope == null ? edgeCount : sink.current(OutputTables.IDENTITY_EDGES).count();
       RunMetrics metrics =
           metrics(
-              ctx, records, rejected, allLinks, allProfiles, merges, allDecisions, allEdges, metricsStart,
+              ctx, records, recordsBySource, rejected, allLinks, allProfiles, merges, allDecisions, allEdges,
+              metricsStart,
               idChanges, nightClustering.stats().asMap());
       sink.append(OutputTables.RUN_METRICS, MetricsTable.of(spark, metrics));
       return RunResult.ran(metrics);
@@ -647,28 +657,29 @@ public final class NightlyRun {
    * Stops the night before any write if a source collapsed against the previous run, or if more than
    * history.max_merge_ratio of the previous run's profiles merged into others tonight.
    */
-  private Void checkPublishGate(
-      RunContext ctx, Dataset<Row> records, boolean hasPrevious, long previousProfiles, Dataset<Row> changes) {
+  private void checkPublishGate(
+      RunContext ctx,
+      Map<String, Long> recordsBySource,
+      boolean hasPrevious,
+      long previousProfiles,
+      long mergedTonight) {
     double minRatio = config.job().history().minSourceRatio();
     double maxMerges = config.job().history().maxMergeRatio();
     List<String> problems = new ArrayList<>();
     if (minRatio > 0) {
       Map<String, Long> tonight = new TreeMap<>();
       config.job().sources().forEach(s -> tonight.put(s.name(), 0L));
-      for (Row r : records.groupBy(Cols.SOURCE).count().collectAsList()) {
-        tonight.put(r.getString(0), r.getLong(1));
-      }
+      tonight.putAll(recordsBySource);
       for (PublishGate.Collapse c :
           PublishGate.collapses(PublishGate.previousAccepted(spark, ctx.outputRoot()), tonight, minRatio)) {
         problems.add(c.describe(minRatio));
       }
     }
     if (maxMerges > 0 && hasPrevious) {
-      long merged = changes.where(col(Cols.CHANGE_TYPE).equalTo(HistoryEvents.MERGED)).count();
-      PublishGate.mergeSpike(previousProfiles, merged, maxMerges).ifPresent(problems::add);
+      PublishGate.mergeSpike(previousProfiles, mergedTonight, maxMerges).ifPresent(problems::add);
     }
     if (problems.isEmpty()) {
-      return null;
+      return;
     }
     StringBuilder message = new StringBuilder("publish gate: nothing written, yesterday's tables stand.");
     for (String p : problems) {
@@ -676,10 +687,19 @@ public final class NightlyRun {
     }
     if (ctx.skipPublishGate()) {
       LOG.warn("[{}] {} Written anyway: --skip-publish-gate.", runId, message);
-      return null;
+      return;
     }
     message.append(" If the export is right, run again with --skip-publish-gate.");
     throw new PublishGateException(message.toString());
+  }
+
+  /** Rows by the value of {@code column} (a string column). */
+  private static Map<String, Long> countBy(Dataset<Row> rows, String column) {
+    Map<String, Long> out = new HashMap<>();
+    for (Row r : rows.groupBy(column).count().collectAsList()) {
+      out.put(r.getString(0), r.getLong(1));
+    }
+    return out;
   }
 
   /** Enters {@code name} (see {@link #enter}) and runs its eager part. */
@@ -720,6 +740,7 @@ public final class NightlyRun {
   private RunMetrics metrics(
       RunContext ctx,
       Dataset<Row> records,
+      Map<String, Long> recordsBySource,
       Dataset<Row> rejected,
       Dataset<Row> links,
       Dataset<Row> profiles,
@@ -730,13 +751,29 @@ public final class NightlyRun {
       Map<String, Long> idChanges,
       Map<String, Long> clustering) {
     spark.sparkContext().setJobGroup("metrics", "idgraph: metrics", false);
-    Map<String, Long> accepted = new HashMap<>();
-    for (Row r : records.groupBy(Cols.SOURCE).count().collectAsList()) {
-      accepted.put(r.getString(0), r.getLong(1));
-    }
+    // Small queries, each mostly scheduling: run a few at a time.
+    List<List<Row>> results =
+        ConcurrentJobs.results(
+            List.<Supplier<List<Row>>>of(
+                () -> rejected.groupBy(Cols.SOURCE, Cols.REASON).count().collectAsList(),
+                () -> links.groupBy(Cols.ID_TYPE).agg(countDistinct(Cols.ID_HASH)).collectAsList(),
+                () -> profiles.groupBy(Cols.STATE).count().collectAsList(),
+                () ->
+                    profiles
+                        .orderBy(col(Cols.RECORD_COUNT).desc(), col(Cols.PROFILE_ID))
+                        .select(Cols.PROFILE_ID, Cols.RECORD_COUNT)
+                        .limit(1)
+                        .collectAsList(),
+                () -> List.of(RowFactory.create(records.select(Cols.ENTITY).distinct().count())),
+                () ->
+                    decisions
+                        .groupBy(Cols.RULE)
+                        .agg(count(lit(1)), coalesce(sum(LinkRules.RECORDS), lit(0L)))
+                        .collectAsList(),
+                () -> List.of(RowFactory.create(merges.count()))));
     Map<String, Map<String, Long>> rejectedBySource = new HashMap<>();
     Map<String, Long> byReason = new TreeMap<>();
-    for (Row r : rejected.groupBy(Cols.SOURCE, Cols.REASON).count().collectAsList()) {
+    for (Row r : results.get(0)) {
       rejectedBySource
           .computeIfAbsent(r.getString(0), s -> new HashMap<>())
           .put(r.getString(1), r.getLong(2));
@@ -751,38 +788,28 @@ public final class NightlyRun {
               + reasons.getOrDefault(RejectReason.MISSING_RECORD_ID.name(), 0L);
       long duplicates = reasons.getOrDefault(RejectReason.DUPLICATE_SUPERSEDED.name(), 0L);
       long values = reasons.values().stream().mapToLong(Long::longValue).sum() - whole - duplicates;
-      long acc = accepted.getOrDefault(s.name(), 0L);
+      long acc = recordsBySource.getOrDefault(s.name(), 0L);
       sources.add(new SourceCounts(s.name(), acc + whole + duplicates, acc, whole, duplicates, values));
     }
     Map<String, Long> idsByType = new TreeMap<>();
-    for (Row r :
-        links.groupBy(Cols.ID_TYPE).agg(countDistinct(Cols.ID_HASH)).collectAsList()) {
+    for (Row r : results.get(1)) {
       idsByType.put(r.getString(0), r.getLong(1));
     }
     Map<String, Long> byState = new TreeMap<>();
     long profileCount = 0;
-    for (Row r : profiles.groupBy(Cols.STATE).count().collectAsList()) {
+    for (Row r : results.get(2)) {
       byState.put(r.getString(0), r.getLong(1));
       profileCount += r.getLong(1);
     }
-    List<Row> largest =
-        profiles
-            .orderBy(col(Cols.RECORD_COUNT).desc(), col(Cols.PROFILE_ID))
-            .select(Cols.PROFILE_ID, Cols.RECORD_COUNT)
-            .limit(1)
-            .collectAsList();
-    long entities = records.select(Cols.ENTITY).distinct().count();
+    List<Row> largest = results.get(3);
+    long entities = results.get(4).get(0).getLong(0);
     Map<String, Long> decisionIds = new TreeMap<>();
     Map<String, Long> decisionRecords = new TreeMap<>();
-    for (Row r :
-        decisions
-            .groupBy(Cols.RULE)
-            .agg(count(lit(1)), coalesce(sum(LinkRules.RECORDS), lit(0L)))
-            .collectAsList()) {
+    for (Row r : results.get(5)) {
       decisionIds.put(r.getString(0), r.getLong(1));
       decisionRecords.put(r.getString(0), r.getLong(2));
     }
-    long mergeCount = merges.count();
+    long mergeCount = results.get(6).get(0).getLong(0);
     stageSeconds.put("metrics", (System.nanoTime() - metricsStart) / 1e9);
     return new RunMetrics(
         ctx.runId(),

@@ -44,16 +44,21 @@ public final class Plans {
   }
 
   /**
-   * Materializes {@code ds} once, as rows serialized (and compressed, spark.rdd.compress) in memory
-   * spilling to disk, with its lineage cut when first computed (an RDD local checkpoint). Unlike a
-   * cached plan, which keeps the plan that made it and with it every shuffle upstream alive until it
-   * is unpersisted, a stored table leaves its shuffles to Spark's cleaner: at 100k persons the night
-   * kept 3.1 GB of shuffle files to its end, about 30 GB at 1M. {@link #release} frees the rows.
+   * Materializes {@code ds} once, as compressed serialized rows on local disk (spark.rdd.compress),
+   * with its lineage cut when first computed (an RDD local checkpoint). Unlike a cached plan, which
+   * keeps the plan that made it and with it every shuffle upstream alive until it is unpersisted, a
+   * stored table leaves its shuffles to Spark's cleaner: at 100k persons the night kept 3.1 GB of
+   * shuffle files to its end, about 30 GB at 1M. {@link #release} frees the rows.
+   *
+   * <p>Disk only, never the heap: a serialized memory-and-disk level reads a block that went to disk
+   * back into one heap buffer of the block's size, and at 1M persons under -Xmx4g that allocation ran
+   * the JVM out of heap in the normalize stage (BlockManager.maybeCacheDiskBytesInMemory). The
+   * operating system's page cache keeps recently written blocks in memory anyway.
    */
   public static Dataset<Row> store(Dataset<Row> ds, String name) {
     JavaRDD<InternalRow> rows = internalRows(ds).map(InternalRow::copy);
     rows.setName(name);
-    rows.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER());
+    rows.persist(org.apache.spark.storage.StorageLevel.DISK_ONLY());
     rows.rdd().localCheckpoint();
     Dataset<Row> out = fromInternalRows(ds.sparkSession(), rows, ds.schema());
     synchronized (STORED) {
@@ -79,11 +84,11 @@ public final class Plans {
       new java.util.IdentityHashMap<>();
 
   /**
-   * Caches {@code ds} (memory, spilling to disk) under {@code name} and returns it; {@code
-   * unpersist()} frees it as usual. Dataset.persist names each cache after its plan's text, and a
-   * plan over other cached plans prints all of theirs too: after a few stages that text runs to
-   * hundreds of megabytes per persist (measured: 140 MB in the end-to-end test), built on the driver
-   * for nothing. A name costs nothing.
+   * Caches {@code ds} (on local disk, for the reason {@link #store} gives) under {@code name} and
+   * returns it; {@code unpersist()} frees it as usual. Dataset.persist names each cache after its
+   * plan's text, and a plan over other cached plans prints all of theirs too: after a few stages that
+   * text runs to hundreds of megabytes per persist (measured: 140 MB in the end-to-end test), built
+   * on the driver for nothing. A name costs nothing.
    */
   public static Dataset<Row> cache(Dataset<Row> ds, String name) {
     org.apache.spark.sql.classic.SparkSession session =
@@ -94,7 +99,7 @@ public final class Plans {
         .cacheQuery(
             (org.apache.spark.sql.classic.Dataset<?>) ds,
             scala.Option.apply(name),
-            org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+            org.apache.spark.storage.StorageLevel.DISK_ONLY());
     return ds;
   }
 }

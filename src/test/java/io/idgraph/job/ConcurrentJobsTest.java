@@ -2,18 +2,20 @@ package io.idgraph.job;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
-class ConcurrentWritesTest {
+class ConcurrentJobsTest {
 
   @Test
   void runsEveryWriteOnceAndReturnsWhenAllHaveFinished() {
     Set<Integer> done = ConcurrentHashMap.newKeySet();
-    ConcurrentWrites writes = new ConcurrentWrites();
+    ConcurrentJobs writes = new ConcurrentJobs();
     for (int i = 0; i < 10; i++) {
       int n = i;
       writes.add(
@@ -27,13 +29,30 @@ class ConcurrentWritesTest {
   }
 
   @Test
+  void resultsComeInTheOrderOfTheQueriesWhateverOrderTheyFinishIn() {
+    List<Supplier<Integer>> queries =
+        List.of(
+            () -> {
+              sleep(80);
+              return 1;
+            },
+            () -> 2,
+            () -> {
+              sleep(40);
+              return 3;
+            },
+            () -> 4);
+    assertEquals(List.of(1, 2, 3, 4), ConcurrentJobs.results(queries));
+  }
+
+  @Test
   void aFailureSkipsTheWritesNotYetStartedAndIsThrown() {
     Set<String> ran = ConcurrentHashMap.newKeySet();
     CountDownLatch never = new CountDownLatch(1);
-    CountDownLatch othersStarted = new CountDownLatch(ConcurrentWrites.WRITERS - 1);
+    CountDownLatch othersStarted = new CountDownLatch(ConcurrentJobs.THREADS - 1);
     IllegalStateException boom = new IllegalStateException("disk full");
-    ConcurrentWrites writes =
-        new ConcurrentWrites()
+    ConcurrentJobs writes =
+        new ConcurrentJobs()
             .add(
                 () -> {
                   await(othersStarted, 10);
@@ -41,7 +60,7 @@ class ConcurrentWritesTest {
                 });
     // The other writers stay busy, so the writes queued behind them go to the failed write's thread,
     // which skips them.
-    for (int i = 1; i < ConcurrentWrites.WRITERS; i++) {
+    for (int i = 1; i < ConcurrentJobs.THREADS; i++) {
       String name = "busy " + i;
       writes.add(
           () -> {
