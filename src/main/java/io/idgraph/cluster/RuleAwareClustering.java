@@ -94,7 +94,7 @@ public final class RuleAwareClustering {
   }
 
   /**
-   * Both cached and materialized; {@link #release()} frees them.
+   * Both stored and materialized; {@link #release()} frees them.
    *
    * @param atomGroups atom → group for every atom
    * @param refusals rule, id_type, id_hash, degree (groups the identifier was kept from joining),
@@ -116,7 +116,7 @@ public final class RuleAwareClustering {
       if (merged == null) {
         continue;
       }
-      atomGroups.unpersist();
+      io.idgraph.spark.Plans.release(atomGroups);
       atomGroups = merged.atomGroups();
       refusals = refusals == null ? merged.refusals() : refusals.unionByName(merged.refusals());
     }
@@ -158,8 +158,8 @@ public final class RuleAwareClustering {
                 lit(rules.tiers()).as(RANK),
                 lit(false).as(LIMITED),
                 concat(lit(PAIR_TYPE + "="), col(Cols.ID_HASH)).as(KEY));
-    Dataset<Row> all = keep(fresh(ranked.unionByName(synthetic)));
-    TierResult merged = runTier(rules.tiers(), all, keep(fresh(atomGroups)));
+    Dataset<Row> all = keep(ranked.unionByName(synthetic));
+    TierResult merged = runTier(rules.tiers(), all, keep(atomGroups));
     if (merged == null) {
       return new Result(atomGroups, described(null, all));
     }
@@ -202,9 +202,9 @@ public final class RuleAwareClustering {
       t.release();
       return null;
     }
-    Dataset<Row> next = keep(fresh(t.merged()));
+    Dataset<Row> next = keep(t.merged());
     next.count();
-    Dataset<Row> tierRefusals = keep(fresh(t.refusals));
+    Dataset<Row> tierRefusals = keep(t.refusals);
     tierRefusals.count();
     t.release();
     stats.tier(t.rounds);
@@ -217,7 +217,7 @@ public final class RuleAwareClustering {
     return new TierResult(next, tierRefusals);
   }
 
-  /** The refusals with their rule, detail and record counts; cached and materialized. */
+  /** The refusals with their rule, detail and record counts; stored and materialized. */
   private Dataset<Row> described(Dataset<Row> refusals, Dataset<Row> ranked) {
     if (refusals == null) {
       refusals = ranked.sparkSession().createDataFrame(List.of(), Tier.REFUSAL_SCHEMA);
@@ -248,7 +248,7 @@ public final class RuleAwareClustering {
 
   /** Frees every Dataset this clustering cached; call once its results are written. */
   public void release() {
-    cached.forEach(Dataset::unpersist);
+    cached.forEach(io.idgraph.spark.Plans::release);
     cached.clear();
   }
 
@@ -256,8 +256,13 @@ public final class RuleAwareClustering {
     return io.idgraph.spark.Plans.fresh(ds);
   }
 
+  /**
+   * Stored with its lineage cut (Plans.store), not cached: a cached tier result kept the plans of
+   * every tier before it, and with them the tiers' shuffle files, until the night ended (at 1M
+   * persons 22.6 GB of shuffle files were on disk when scoring started).
+   */
   private Dataset<Row> keep(Dataset<Row> ds) {
-    Dataset<Row> p = io.idgraph.spark.Plans.cache(ds, "idgraph");
+    Dataset<Row> p = io.idgraph.spark.Plans.store(ds, "idgraph");
     cached.add(p);
     return p;
   }

@@ -34,8 +34,8 @@ public final class CandidateScoring {
 
   /**
    * @param pairs profile_a, profile_b, blocking_keys, levels, match_weight, probability,
-   *     contributions: every candidate at or above the review floor, cached and materialized (the
-   *     caller unpersists)
+   *     contributions: every candidate at or above the review floor, stored and materialized (the
+   *     caller frees it with Plans.release)
    * @param model the model that scored them
    * @param counts profiles, candidates, skipped keys and their profiles, labelled and random pairs,
    *     pairs kept, pairs at or above the merge threshold: for run metrics and the console
@@ -110,7 +110,8 @@ public final class CandidateScoring {
                   col(ScoringModel.MATCH_WEIGHT),
                   col(ScoringModel.PROBABILITY),
                   col(ScoringModel.CONTRIBUTIONS));
-      Dataset<Row> kept = Plans.cache(Plans.fresh(scored), "idgraph scored pairs");
+      // Stored with its lineage cut: a cached plan would keep every shuffle of the scoring on disk.
+      Dataset<Row> kept = Plans.store(scored, "idgraph scored pairs");
       Row k =
           kept.agg(
                   count(lit(1)),

@@ -106,7 +106,7 @@ class ProbabilisticLinksScenarioTest {
       assertThat(byPair).hasSize(7);
       assertThat(scored.counts()).containsEntry("pairs_above_threshold", 1L);
     } finally {
-      scored.pairs().unpersist();
+      io.idgraph.spark.Plans.release(scored.pairs());
     }
   }
 
