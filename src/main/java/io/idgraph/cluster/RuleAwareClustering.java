@@ -246,7 +246,7 @@ public final class RuleAwareClustering {
     return stats;
   }
 
-  /** Frees every Dataset this clustering cached; call once its results are written. */
+  /** Frees every Dataset this clustering stored; call once its results are written. */
   public void release() {
     cached.forEach(io.idgraph.spark.Plans::release);
     cached.clear();

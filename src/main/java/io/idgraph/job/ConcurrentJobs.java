@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -31,16 +32,14 @@ final class ConcurrentJobs {
     return this;
   }
 
-  /** The value of every query, in order, the queries run a few at a time (see {@link #run}). */
-  static <T> List<T> results(List<Supplier<T>> queries) {
-    List<T> out = new ArrayList<>(java.util.Collections.nCopies(queries.size(), null));
-    ConcurrentJobs jobs = new ConcurrentJobs();
-    for (int i = 0; i < queries.size(); i++) {
-      int index = i;
-      jobs.add(() -> out.set(index, queries.get(index).get()));
-    }
-    jobs.run();
-    return out;
+  /**
+   * Adds a query; its value is read from the returned handle once {@link #run} has returned (the
+   * handle's get() before then gives null).
+   */
+  <T> Supplier<T> query(Supplier<T> query) {
+    AtomicReference<T> value = new AtomicReference<>();
+    jobs.add(() -> value.set(query.get()));
+    return value::get;
   }
 
   /** Runs every job added and returns when all have finished. */

@@ -54,7 +54,6 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -501,27 +500,35 @@ public final class NightlyRun {
       StateTable finalCandidates = candidatesOut;
       StateTable finalState = stateOut;
       Dataset<Row> parameters = modelParameters;
-      List<Supplier<Long>> counts =
-          new ArrayList<>(List.of(profiles::count, merges::count, snapshots::count, changes::count));
+      ConcurrentJobs counts =
+          new ConcurrentJobs()
+              .add(profiles::count)
+              .add(merges::count)
+              .add(snapshots::count)
+              .add(changes::count);
       if (finalCandidates != null) {
         counts.add(finalCandidates.tonight()::count);
       }
-      stage("profiles", () -> ConcurrentJobs.results(counts));
+      stage(
+          "profiles",
+          () -> {
+            counts.run();
+            return null;
+          });
 
       enter("publish-gate");
       // Counted before the write replaces the tables the previous run is read from. The records by
       // source serve the gate and the metrics alike.
-      List<Object> gateCounts =
-          ConcurrentJobs.results(
-              List.<Supplier<Object>>of(
-                  () -> previous.present() ? previous.profiles().count() : 0L,
-                  () -> countBy(records, Cols.SOURCE),
-                  () -> changes.where(col(Cols.CHANGE_TYPE).equalTo(HistoryEvents.MERGED)).count()));
-      long previousProfiles = (Long) gateCounts.get(0);
-      @SuppressWarnings("unchecked")
-      Map<String, Long> recordsBySource = (Map<String, Long>) gateCounts.get(1);
-      long mergedTonight = (Long) gateCounts.get(2);
-      checkPublishGate(ctx, recordsBySource, previous.present(), previousProfiles, mergedTonight);
+      ConcurrentJobs gateCounts = new ConcurrentJobs();
+      Supplier<Long> previousCount =
+          gateCounts.query(() -> previous.present() ? previous.profiles().count() : 0L);
+      Supplier<Map<String, Long>> bySource = gateCounts.query(() -> countBy(records, Cols.SOURCE));
+      Supplier<Long> merged =
+          gateCounts.query(() -> changes.where(col(Cols.CHANGE_TYPE).equalTo(HistoryEvents.MERGED)).count());
+      gateCounts.run();
+      long previousProfiles = previousCount.get();
+      Map<String, Long> recordsBySource = bySource.get();
+      checkPublishGate(ctx, recordsBySource, previous.present(), previousProfiles, merged.get());
 
       DeltaSink sink = new DeltaSink(spark, ctx.outputRoot(), ctx.runId(), plan.sequence());
       stage(
@@ -589,8 +596,7 @@ public final class NightlyRun {
       RunMetrics metrics =
           metrics(
               ctx, records, recordsBySource, rejected, allLinks, allProfiles, merges, allDecisions, allEdges,
-              metricsStart,
-              idChanges, nightClustering.stats().asMap());
+              metricsStart, idChanges, nightClustering.stats().asMap());
       sink.append(OutputTables.RUN_METRICS, MetricsTable.of(spark, metrics));
       return RunResult.ran(metrics);
     } finally {
@@ -752,28 +758,33 @@ public final class NightlyRun {
       Map<String, Long> clustering) {
     spark.sparkContext().setJobGroup("metrics", "idgraph: metrics", false);
     // Small queries, each mostly scheduling: run a few at a time.
-    List<List<Row>> results =
-        ConcurrentJobs.results(
-            List.<Supplier<List<Row>>>of(
-                () -> rejected.groupBy(Cols.SOURCE, Cols.REASON).count().collectAsList(),
-                () -> links.groupBy(Cols.ID_TYPE).agg(countDistinct(Cols.ID_HASH)).collectAsList(),
-                () -> profiles.groupBy(Cols.STATE).count().collectAsList(),
-                () ->
-                    profiles
-                        .orderBy(col(Cols.RECORD_COUNT).desc(), col(Cols.PROFILE_ID))
-                        .select(Cols.PROFILE_ID, Cols.RECORD_COUNT)
-                        .limit(1)
-                        .collectAsList(),
-                () -> List.of(RowFactory.create(records.select(Cols.ENTITY).distinct().count())),
-                () ->
-                    decisions
-                        .groupBy(Cols.RULE)
-                        .agg(count(lit(1)), coalesce(sum(LinkRules.RECORDS), lit(0L)))
-                        .collectAsList(),
-                () -> List.of(RowFactory.create(merges.count()))));
+    ConcurrentJobs queries = new ConcurrentJobs();
+    Supplier<List<Row>> rejectedRows =
+        queries.query(() -> rejected.groupBy(Cols.SOURCE, Cols.REASON).count().collectAsList());
+    Supplier<List<Row>> idRows =
+        queries.query(() -> links.groupBy(Cols.ID_TYPE).agg(countDistinct(Cols.ID_HASH)).collectAsList());
+    Supplier<List<Row>> stateRows = queries.query(() -> profiles.groupBy(Cols.STATE).count().collectAsList());
+    Supplier<List<Row>> largestRows =
+        queries.query(
+            () ->
+                profiles
+                    .orderBy(col(Cols.RECORD_COUNT).desc(), col(Cols.PROFILE_ID))
+                    .select(Cols.PROFILE_ID, Cols.RECORD_COUNT)
+                    .limit(1)
+                    .collectAsList());
+    Supplier<Long> entityCount = queries.query(() -> records.select(Cols.ENTITY).distinct().count());
+    Supplier<List<Row>> decisionRows =
+        queries.query(
+            () ->
+                decisions
+                    .groupBy(Cols.RULE)
+                    .agg(count(lit(1)), coalesce(sum(LinkRules.RECORDS), lit(0L)))
+                    .collectAsList());
+    Supplier<Long> mergeRows = queries.query(merges::count);
+    queries.run();
     Map<String, Map<String, Long>> rejectedBySource = new HashMap<>();
     Map<String, Long> byReason = new TreeMap<>();
-    for (Row r : results.get(0)) {
+    for (Row r : rejectedRows.get()) {
       rejectedBySource
           .computeIfAbsent(r.getString(0), s -> new HashMap<>())
           .put(r.getString(1), r.getLong(2));
@@ -792,24 +803,24 @@ public final class NightlyRun {
       sources.add(new SourceCounts(s.name(), acc + whole + duplicates, acc, whole, duplicates, values));
     }
     Map<String, Long> idsByType = new TreeMap<>();
-    for (Row r : results.get(1)) {
+    for (Row r : idRows.get()) {
       idsByType.put(r.getString(0), r.getLong(1));
     }
     Map<String, Long> byState = new TreeMap<>();
     long profileCount = 0;
-    for (Row r : results.get(2)) {
+    for (Row r : stateRows.get()) {
       byState.put(r.getString(0), r.getLong(1));
       profileCount += r.getLong(1);
     }
-    List<Row> largest = results.get(3);
-    long entities = results.get(4).get(0).getLong(0);
+    List<Row> largest = largestRows.get();
+    long entities = entityCount.get();
     Map<String, Long> decisionIds = new TreeMap<>();
     Map<String, Long> decisionRecords = new TreeMap<>();
-    for (Row r : results.get(5)) {
+    for (Row r : decisionRows.get()) {
       decisionIds.put(r.getString(0), r.getLong(1));
       decisionRecords.put(r.getString(0), r.getLong(2));
     }
-    long mergeCount = results.get(6).get(0).getLong(0);
+    long mergeCount = mergeRows.get();
     stageSeconds.put("metrics", (System.nanoTime() - metricsStart) / 1e9);
     return new RunMetrics(
         ctx.runId(),

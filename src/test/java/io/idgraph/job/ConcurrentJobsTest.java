@@ -29,20 +29,23 @@ class ConcurrentJobsTest {
   }
 
   @Test
-  void resultsComeInTheOrderOfTheQueriesWhateverOrderTheyFinishIn() {
-    List<Supplier<Integer>> queries =
-        List.of(
+  void eachQueryHandleGivesItsOwnValueWhateverOrderTheyFinishIn() {
+    ConcurrentJobs jobs = new ConcurrentJobs();
+    Supplier<Integer> slow =
+        jobs.query(
             () -> {
               sleep(80);
               return 1;
-            },
-            () -> 2,
+            });
+    Supplier<Integer> fast = jobs.query(() -> 2);
+    Supplier<String> middle =
+        jobs.query(
             () -> {
               sleep(40);
-              return 3;
-            },
-            () -> 4);
-    assertEquals(List.of(1, 2, 3, 4), ConcurrentJobs.results(queries));
+              return "three";
+            });
+    jobs.run();
+    assertEquals(List.of(1, 2, "three"), List.of(slow.get(), fast.get(), middle.get()));
   }
 
   @Test
