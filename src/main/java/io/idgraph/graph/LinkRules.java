@@ -82,6 +82,39 @@ public final class LinkRules {
             col(RECORDS));
   }
 
+  /**
+   * The rows of {@link #hubs} for the given identifiers (id_type, id_hash) only, from the records that
+   * carry one of them: an identifier's counts come from its own records alone, so they are those
+   * hubs(every record) gives. An incremental night re-checks only the identifiers its changed records
+   * hold or held; every other identifier kept last night's verdict.
+   *
+   * @param fewIdentifiers broadcast the identifiers: the records are scanned, not shuffled
+   */
+  public static Dataset<Row> hubsAmong(
+      Dataset<Row> records,
+      Dataset<Row> identifiers,
+      GraphConfig graph,
+      int threshold,
+      int nameThreshold,
+      boolean fewIdentifiers) {
+    String[] ids = {Cols.ID_TYPE, Cols.ID_HASH};
+    String[] keys = {Cols.SOURCE, Cols.RECORD_ID};
+    Dataset<Row> wanted = identifiers.select(Cols.ID_TYPE, Cols.ID_HASH).distinct();
+    Dataset<Row> carriers =
+        records
+            .select(col(Cols.SOURCE), col(Cols.RECORD_ID), explode(col(Cols.IDENTIFIERS)).as(X))
+            .select(
+                col(Cols.SOURCE),
+                col(Cols.RECORD_ID),
+                col(X).getField(Cols.ID_TYPE).as(Cols.ID_TYPE),
+                col(X).getField(Cols.ID_HASH).as(Cols.ID_HASH))
+            .join(fewIdentifiers ? broadcast(wanted) : wanted, ids, "left_semi")
+            .select(Cols.SOURCE, Cols.RECORD_ID)
+            .distinct();
+    return hubs(records.join(carriers, keys, "left_semi"), graph, threshold, nameThreshold)
+        .join(fewIdentifiers ? broadcast(wanted) : wanted, ids, "left_semi");
+  }
+
   /** How many records carry each of the given identifiers (id_type, id_hash): adds {@code records}. */
   public static Dataset<Row> withRecordCounts(Dataset<Row> records, Dataset<Row> identifiers) {
     Dataset<Row> carried =

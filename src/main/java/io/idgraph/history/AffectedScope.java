@@ -47,24 +47,56 @@ public final class AffectedScope {
   private AffectedScope() {}
 
   /**
+   * What tonight changed, before any rule runs: steps 1 and 2 of the class comment. The identity rules
+   * need it too: only an identifier a touched record holds (or held) can become or stop being a hub.
+   *
+   * @param previous {@link #previousVersions}
+   * @param touched {@link #touchedRecords}
+   * @param identifiers (id_type, id_hash): the linkable identifiers of touched records, tonight's and
+   *     previous versions
+   */
+  public record Change(Dataset<Row> previous, Dataset<Row> touched, Dataset<Row> identifiers) {}
+
+  /**
    * @param previousState last night's state ({@code source_records})
    * @param tonight tonight's records (the columns of the state)
    * @param keptSources sources whose previous records stand unless re-sent (see RecordState.merge);
    *     the previous records of every other source that tonight did not send are gone
-   * @param state the state's records after tonight
-   * @param previousLinks last night's identity_links (profile_id, id_type, id_hash)
-   * @param previousRecords last night's record_profiles (source, record_id, profile_id)
-   * @param unlinkable identifiers that link nothing tonight (column id_hash: hubs, do-not-link)
    * @param smallNight whether tonight's records are few enough to broadcast their keys (and with them
    *     every set derived from the change: touched records, identifiers, affected profiles), so the
    *     previous tables are scanned and probed instead of shuffled
    * @param cache caches an intermediate set that later steps read again (the caller's persist), or
    *     the identity
    */
-  public static Scope of(
+  public static Change change(
       Dataset<Row> previousState,
       Dataset<Row> tonight,
       Set<String> keptSources,
+      GraphConfig graph,
+      boolean smallNight,
+      UnaryOperator<Dataset<Row>> cache) {
+    Dataset<Row> previous = cache.apply(previousVersions(previousState, tonight, keptSources, smallNight));
+    Dataset<Row> touched = cache.apply(touchedRecords(previous, tonight, keptSources, smallNight));
+    Dataset<Row> identifiers =
+        cache.apply(touchedIdentifiers(small(touched, smallNight), previous, tonight, graph));
+    return new Change(previous, touched, identifiers);
+  }
+
+  /**
+   * Steps 3 and 4 of the class comment.
+   *
+   * @param change {@link #change}
+   * @param tonight tonight's records (the columns of the state)
+   * @param state the state's records after tonight
+   * @param previousLinks last night's identity_links (profile_id, id_type, id_hash)
+   * @param previousRecords last night's record_profiles (source, record_id, profile_id)
+   * @param unlinkable identifiers that link nothing tonight (column id_hash: hubs, do-not-link)
+   * @param smallNight see {@link #change}
+   * @param cache see {@link #change}
+   */
+  public static Scope of(
+      Change change,
+      Dataset<Row> tonight,
       Dataset<Row> state,
       Dataset<Row> previousLinks,
       Dataset<Row> previousRecords,
@@ -72,37 +104,16 @@ public final class AffectedScope {
       GraphConfig graph,
       boolean smallNight,
       UnaryOperator<Dataset<Row>> cache) {
-    Dataset<Row> previous = cache.apply(previousVersions(previousState, tonight, keptSources, smallNight));
-    Dataset<Row> touched = cache.apply(touchedRecords(previous, tonight, keptSources, smallNight));
-    Dataset<Row> affected =
-        cache.apply(
-            affected(touched, previous, tonight, previousLinks, previousRecords, unlinkable, graph, smallNight));
+    Dataset<Row> touched = small(change.touched(), smallNight);
+    Dataset<Row> direct =
+        small(
+            affectedProfiles(touched, small(change.identifiers(), smallNight), previousLinks, previousRecords),
+            smallNight);
+    Dataset<Row> affected = cache.apply(expand(direct, previousLinks, unlinkable, graph, smallNight));
     return new Scope(
         affected,
-        cache.apply(scopeRecords(state, tonight, previous, previousRecords, affected, smallNight)),
-        touched);
-  }
-
-  /**
-   * (old_profile_id) of the previous profiles tonight recomputes: steps 1 to 3 of the class comment.
-   * The caller caches it before {@link #scopeRecords}, which would otherwise compute it again.
-   *
-   * @param touchedRecords {@link #touchedRecords(Dataset, Dataset, Set, boolean)}
-   * @param relevant {@link #previousVersions}, best cached: it is read three times
-   */
-  public static Dataset<Row> affected(
-      Dataset<Row> touchedRecords,
-      Dataset<Row> relevant,
-      Dataset<Row> tonight,
-      Dataset<Row> previousLinks,
-      Dataset<Row> previousRecords,
-      Dataset<Row> unlinkable,
-      GraphConfig graph,
-      boolean smallNight) {
-    Dataset<Row> touched = small(touchedRecords, smallNight);
-    Dataset<Row> ids = small(touchedIdentifiers(touched, relevant, tonight, graph), smallNight);
-    Dataset<Row> direct = small(affectedProfiles(touched, ids, previousLinks, previousRecords), smallNight);
-    return expand(direct, previousLinks, unlinkable, graph, smallNight);
+        cache.apply(scopeRecords(state, tonight, change.previous(), previousRecords, affected, smallNight)),
+        change.touched());
   }
 
   /**
@@ -151,7 +162,7 @@ public final class AffectedScope {
   }
 
   /** (id_type, id_hash): linkable identifiers of the touched records, tonight's and previous versions. */
-  static Dataset<Row> touchedIdentifiers(
+  public static Dataset<Row> touchedIdentifiers(
       Dataset<Row> touched, Dataset<Row> previous, Dataset<Row> tonight, GraphConfig graph) {
     return identifiersOf(previous, touched, graph).unionByName(identifiersOf(tonight, touched, graph)).distinct();
   }

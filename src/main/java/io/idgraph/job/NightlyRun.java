@@ -167,7 +167,7 @@ public final class NightlyRun {
         Dataset<Row> unchanged =
             persist(UnchangedSnapshotRows.unchanged(raw, plan.previousState(), plan.snapshotDiff()));
         raw = UnchangedSnapshotRows.toNormalize(raw, unchanged);
-        reused = UnchangedSnapshotRows.reused(plan.previousState(), unchanged);
+        reused = UnchangedSnapshotRows.reused(plan.previousState(), unchanged, plan.snapshotDiff());
         LOG.info(
             "[{}] {} row(s) of re-read snapshots unchanged since they were normalized: their stored"
                 + " records stand",
@@ -187,10 +187,14 @@ public final class NightlyRun {
       // Tonight's records bound every set derived from tonight's change; while few, their keys are
       // broadcast and the previous state is scanned, never shuffled.
       boolean smallNight = plan.previousState() != null && tonight.count() <= BROADCAST_MAX_RECORDS;
+      // On a small night the state is not stored: each reader scans the previous state's Delta files for
+      // the columns it needs, cheaper than writing all of every record to local disk and reading it back.
       Dataset<Row> state =
           plan.previousState() == null
               ? tonight
-              : persist(RecordState.merge(plan.previousState(), tonight, plan.keptSources(), smallNight));
+              : smallNight
+                  ? RecordState.merge(plan.previousState(), tonight, plan.keptSources(), true)
+                  : persist(RecordState.merge(plan.previousState(), tonight, plan.keptSources(), false));
       Dataset<Row> records = RecordState.records(state);
       Dataset<Row> recordChanges =
           persist(
@@ -233,19 +237,46 @@ public final class NightlyRun {
       }
 
       enter("rules");
+      // An incremental night recomputes only the profiles tonight's records touch (AffectedScope), and
+      // re-checks for hubs only the identifiers those records hold or held: any other identifier
+      // carries the same records as last night, so last night's verdict on it stands.
+      PreviousOutputs before = scopeOf(ctx, plan, previous, manualSinceLastRun);
+      AffectedScope.Change change =
+          before == null
+              ? null
+              : AffectedScope.change(
+                  plan.previousState(), tonight, plan.keptSources(), job.graph(), smallNight, this::persist);
+      boolean hubsOff = job.rules().hubThreshold() == 0 && job.rules().hubNameThreshold() == 0;
+      Dataset<Row> hubs;
+      if (hubsOff) {
+        hubs = LinkDecisions.isolatedHubs(LinkDecisions.none(spark));
+      } else if (change == null) {
+        hubs =
+            LinkDecisions.isolatedHubs(
+                LinkRules.hubs(records, job.graph(), job.rules().hubThreshold(), job.rules().hubNameThreshold()));
+      } else {
+        hubs =
+            LinkDecisions.isolatedHubs(
+                    LinkRules.hubsAmong(
+                        records,
+                        change.identifiers(),
+                        job.graph(),
+                        job.rules().hubThreshold(),
+                        job.rules().hubNameThreshold(),
+                        smallNight))
+                .unionByName(
+                    before
+                        .hubs()
+                        .join(
+                            smallNight ? broadcast(change.identifiers()) : change.identifiers(),
+                            new String[] {Cols.ID_TYPE, Cols.ID_HASH},
+                            "left_anti"));
+      }
       Dataset<Row> decisions =
           persist(
               LinkDecisions.withRunId(
                   blocked
-                      .unionByName(
-                          LinkDecisions.isolatedHubs(
-                              job.rules().hubThreshold() == 0 && job.rules().hubNameThreshold() == 0
-                                  ? LinkDecisions.none(spark)
-                                  : LinkRules.hubs(
-                                      records,
-                                      job.graph(),
-                                      job.rules().hubThreshold(),
-                                      job.rules().hubNameThreshold())))
+                      .unionByName(hubs)
                       .unionByName(
                           LinkDecisions.doNotLink(
                               LinkRules.withRecordCounts(
@@ -263,9 +294,6 @@ public final class NightlyRun {
                   ctx.runId()));
       stage("rules", decisions::count);
 
-      // An incremental night recomputes only the profiles tonight's records touch (AffectedScope);
-      // the rules above still count every record, so a hub is a hub whatever the scope.
-      PreviousOutputs before = scopeOf(ctx, plan, previous, manualSinceLastRun);
       // Identifiers the rules keep from linking tonight: hubs and do-not-link (blocklisted values were
       // already taken out of the records by the normalizer).
       Dataset<Row> unlinkable = decisions.where(col(Cols.RULE).notEqual(lit(LinkDecisions.BLOCKLIST)));
@@ -273,15 +301,22 @@ public final class NightlyRun {
       Dataset<Row> clusterRecords = records;
       long scopeRecords = 0;
       PreviousRun previousInScope = previous;
+      Dataset<Row> previousLinkKeys = null;
       if (before != null) {
+        enter("scope");
+        // Stored once: the scope reads last night's links four times and its record map twice, and
+        // every read of a Delta table lists its files in a Spark job of its own.
+        Dataset<Row> linkKeys = persist(before.links().select(Cols.PROFILE_ID, Cols.ID_TYPE, Cols.ID_HASH));
+        Dataset<Row> recordMap = persist(before.records().select(Cols.SOURCE, Cols.RECORD_ID, Cols.PROFILE_ID));
+        previousLinkKeys = linkKeys;
         scope =
             stage(
                 "scope",
                 () -> {
                   AffectedScope.Scope p =
                       AffectedScope.of(
-                          plan.previousState(), tonight, plan.keptSources(), records, before.links(),
-                          before.records(), unlinkable, job.graph(), smallNight, this::persist);
+                          change, tonight, records, linkKeys, recordMap, unlinkable, job.graph(), smallNight,
+                          this::persist);
                   LOG.info(
                       "[{}] incremental night: recomputing {} previous profile(s) and {} record(s) of {}",
                       runId,
@@ -452,15 +487,15 @@ public final class NightlyRun {
           candidatesOut = candidatesOut.replacing(before.candidates(), staleProfiles, Cols.PROFILE_ID);
         }
         Dataset<Row> scopeIds =
-            before
-                .links()
+            previousLinkKeys
                 .join(affected, col(Cols.PROFILE_ID).equalTo(col(Cols.OLD_PROFILE_ID)), "left_semi")
                 .select(Cols.ID_HASH)
                 .unionByName(links.select(Cols.ID_HASH));
         edgesOut =
             edgesOut.replacing(
                 before.edges(),
-                AffectedScope.staleEdges(before.edges(), scopeIds, smallScope),
+                // Stored: the MERGE reads its source twice, and this one scans every previous edge.
+                persist(AffectedScope.staleEdges(before.edges(), scopeIds, smallScope)),
                 Cols.SRC_HASH,
                 Cols.DST_HASH);
         untouchedProfiles =

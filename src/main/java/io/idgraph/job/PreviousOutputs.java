@@ -3,6 +3,8 @@ package io.idgraph.job;
 import static org.apache.spark.sql.functions.*;
 
 import io.idgraph.config.ScoringConfig;
+import io.idgraph.graph.LinkDecisions;
+import io.idgraph.graph.LinkRules;
 import io.idgraph.schema.Cols;
 import io.idgraph.scoring.PairLevels;
 import io.idgraph.sink.OutputTables;
@@ -21,6 +23,8 @@ import org.apache.spark.sql.SparkSession;
  * (time travel), so the rows stay those of the previous night while tonight's write replaces the
  * table they come from.
  *
+ * @param hubs the last run's hub_isolation rows of link_decisions (without run_id): an identifier no
+ *     record touched tonight keeps its verdict
  * @param candidates merge_candidates, or null when scoring is off
  * @param model the previous run's model (from model_parameters), or null when scoring is off or the
  *     config fixes the model
@@ -30,6 +34,7 @@ public record PreviousOutputs(
     Dataset<Row> links,
     Dataset<Row> records,
     Dataset<Row> edges,
+    Dataset<Row> hubs,
     Dataset<Row> candidates,
     ScoringConfig.FixedModel model) {
 
@@ -46,6 +51,15 @@ public record PreviousOutputs(
     if (profiles == null || links == null || records == null || edges == null) {
       return Either.no("a current-state table of the last run is missing");
     }
+    Dataset<Row> decisions = OutputTables.read(spark, outputRoot, OutputTables.LINK_DECISIONS).orElse(null);
+    if (decisions == null) {
+      return Either.no("the last run left no " + OutputTables.LINK_DECISIONS);
+    }
+    Dataset<Row> hubs =
+        decisions
+            .where(col(Cols.RUN_ID).equalTo(lastRunId).and(col(Cols.RULE).equalTo(LinkDecisions.HUB_ISOLATION)))
+            .select(
+                Cols.RULE, Cols.ID_TYPE, Cols.ID_HASH, LinkRules.RECORDS, LinkRules.DEGREE, LinkDecisions.DETAIL);
     Dataset<Row> candidates = null;
     ScoringConfig.FixedModel model = null;
     if (scoring.enabled()) {
@@ -65,7 +79,7 @@ public record PreviousOutputs(
         model = last.get();
       }
     }
-    return new Either(new PreviousOutputs(profiles, links, records, edges, candidates, model), null);
+    return new Either(new PreviousOutputs(profiles, links, records, edges, hubs, candidates, model), null);
   }
 
   /** Either the previous outputs, or why a scoped night is not possible. */

@@ -91,9 +91,15 @@ final class UnchangedSnapshotRows {
     return raw.join(unchanged.select(Cols.SOURCE, Cols.RECORD_ID), keys(), "left_anti");
   }
 
-  /** The stored records of the {@link #unchanged} rows, as tonight's (state columns, tonight's file). */
-  static Dataset<Row> reused(Dataset<Row> previousState, Dataset<Row> unchanged) {
+  /**
+   * The stored records of the {@link #unchanged} rows, as tonight's (state columns, tonight's file).
+   * The state is cut to the snapshots first: the unchanged rows are a stored table, whose sources the
+   * optimizer cannot infer, and the other sources' records (most of them: web events) would be
+   * shuffled for nothing.
+   */
+  static Dataset<Row> reused(Dataset<Row> previousState, Dataset<Row> unchanged, Set<String> snapshots) {
     return previousState
+        .where(col(Cols.SOURCE).isin(snapshots.toArray()))
         .join(unchanged, keys())
         .withColumn(Cols.FILE, col(FILE))
         .drop(FILE);

@@ -126,8 +126,8 @@ class AffectedScopeTest {
     Dataset<Row> noPhone = spark.createDataFrame(List.of(RowFactory.create("p-x")), HASHES);
     AffectedScope.Scope scope =
         AffectedScope.of(
-            previousState, tonight, WEB_KEPT, state, previousLinks, previousRecords, noPhone, GraphConfig.DEFAULTS, true,
-            d -> d);
+            AffectedScope.change(previousState, tonight, WEB_KEPT, GraphConfig.DEFAULTS, true, d -> d),
+            tonight, state, previousLinks, previousRecords, noPhone, GraphConfig.DEFAULTS, true, d -> d);
     assertThat(keys(scope.profiles(), Cols.OLD_PROFILE_ID)).containsExactlyInAnyOrder("P-ann", "P-bob", "P-dee");
     // Ann's records, Dee's and the new one; Bob's record is gone, Cy's and Fay's profiles untouched.
     assertThat(keys(scope.records(), Cols.SOURCE, Cols.RECORD_ID))
@@ -137,8 +137,8 @@ class AffectedScopeTest {
     Dataset<Row> none = spark.createDataFrame(List.of(), HASHES);
     AffectedScope.Scope wider =
         AffectedScope.of(
-            previousState, tonight, WEB_KEPT, state, previousLinks, previousRecords, none, GraphConfig.DEFAULTS, false,
-            d -> d);
+            AffectedScope.change(previousState, tonight, WEB_KEPT, GraphConfig.DEFAULTS, false, d -> d),
+            tonight, state, previousLinks, previousRecords, none, GraphConfig.DEFAULTS, false, d -> d);
     assertThat(keys(wider.profiles(), Cols.OLD_PROFILE_ID))
         .containsExactlyInAnyOrder("P-ann", "P-bob", "P-dee", "P-fay");
 

@@ -163,6 +163,66 @@ class ScopedNightsTest {
   }
 
   /**
+   * A scoped night re-checks for hubs only the identifiers its new records carry; every other identifier
+   * keeps last night's verdict. Night 1: browser a-old is shared by four user ids (a hub with
+   * hub_threshold 2), browser a-new by two (not yet). Night 2 brings a third user id on a-new: it
+   * becomes a hub, and the scoped night isolates it (and still a-old) exactly as a full rebuild does.
+   */
+  @Test
+  void aHubBornOnAScopedNightIsIsolatedAsInAFullRebuild(SparkSession spark) throws IOException {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    Path web = Files.createDirectories(in.resolve("web"));
+    Path scoped = dir.resolve("scoped");
+    Path rebuilt = dir.resolve("rebuilt");
+    Path config =
+        Fixtures.write(dir, "job.yaml",
+            "hashing: {key_file: " + Fixtures.repoRoot().resolve("jobs/demo.key").toAbsolutePath() + ", demo_key: true}",
+            "sources:",
+            "  - {name: crm, type: crm, path: crm.csv, default_region: US}",
+            "  - {name: web, type: web, path: web/, default_region: US}",
+            "rules: {hub_threshold: 2}",
+            "scoring: {enabled: false}",
+            "spark: {conf: {spark.sql.shuffle.partitions: \"2\"}}");
+    Fixtures.write(in, "crm.csv", CRM_HEADER, "C1,ann@shop.com,,Ann,Lee,,,US,u-1,2026-01-01,2026-11-01");
+    Fixtures.write(web, "day1.jsonl",
+        event("m1", "identify", "a-old", "u-4", "2026-11-22T10:00:00Z"),
+        event("m2", "identify", "a-old", "u-5", "2026-11-22T10:01:00Z"),
+        event("m3", "identify", "a-old", "u-6", "2026-11-22T10:02:00Z"),
+        event("m7", "identify", "a-old", "u-7", "2026-11-22T10:03:00Z"),
+        event("m4", "identify", "a-new", "u-1", "2026-11-22T11:00:00Z"),
+        event("m5", "identify", "a-new", "u-2", "2026-11-22T11:01:00Z"));
+    night(config, in, scoped);
+    String night1 = table(spark, scoped, OutputTables.RUN_METRICS).select(Cols.RUN_ID).as(Encoders.STRING()).first();
+    copy(scoped, rebuilt);
+    String tonightsHubs = "rule = 'hub_isolation' AND run_id = (SELECT max(run_id) FROM decisions)";
+    Fixtures.write(web, "day2.jsonl", event("m6", "identify", "a-new", "u-3", "2026-11-23T09:00:00Z"));
+    night(config, in, scoped);
+    night(config, in, rebuilt, "--full-rebuild");
+
+    assertSameTables(spark, scoped, rebuilt, OutputTables.RECORD_PROFILES, OutputTables.PROFILES,
+        OutputTables.IDENTITY_LINKS, OutputTables.IDENTITY_EDGES);
+    for (Path out : List.of(scoped, rebuilt)) {
+      table(spark, out, OutputTables.LINK_DECISIONS).createOrReplaceTempView("decisions");
+      List<Row> hubs =
+          spark.sql("SELECT id_type, records, degree FROM decisions WHERE " + tonightsHubs + " ORDER BY records")
+              .collectAsList();
+      assertThat(hubs).as("%s: tonight's hubs", out.getFileName()).hasSize(2);
+      assertThat(hubs.get(0).getLong(1)).as("a-new: three records").isEqualTo(3L);
+      assertThat(hubs.get(0).getLong(2)).as("a-new: three user ids").isEqualTo(3L);
+      assertThat(hubs.get(1).getLong(1)).as("a-old, untouched tonight: four records").isEqualTo(4L);
+    }
+    // a-new links nothing any more: Ann's contact and her event stay linked by u-1 alone; u-2, u-3 and
+    // the four users of a-old are profiles of their own.
+    Dataset<Row> records = table(spark, scoped, OutputTables.RECORD_PROFILES);
+    assertThat(records.select(Cols.PROFILE_ID).distinct().count()).isEqualTo(7);
+    // The night was scoped: a-old's records were not recomputed, yet its hub verdict is tonight's too.
+    assertThat(
+            records.where(col(Cols.RUN_ID).equalTo(night1)).select(Cols.RECORD_ID).as(Encoders.STRING())
+                .collectAsList())
+        .contains("m1", "m2", "m3", "m7");
+  }
+
+  /**
    * A re-read CRM snapshot normalizes only its new and changed rows: the others keep their stored
    * records, so a contact's invalid phone, logged on night 1, is not logged again on night 2. The
    * night still gives the tables a full rebuild gives.
