@@ -50,6 +50,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
@@ -156,52 +157,65 @@ public final class NightlyRun {
 
       enter("normalize");
       raw = UnchangedSnapshotRows.withFingerprint(raw, plan.sourceHashes());
-      // Rows of re-read snapshots unchanged since the night that normalized them keep that record.
-      Dataset<Row> reused = null;
+      // Rows of re-read snapshots unchanged since the night that normalized them keep that record: it
+      // stands as stored, and tonight's records are only the new and changed ones.
+      Dataset<Row> previousState = plan.previousState();
+      Dataset<Row> replaceable = null;
+      long replaceableRows = 0;
+      Dataset<Row> unchangedByFile = null;
       Dataset<Row> rawCached = null;
-      if (plan.previousState() != null && !plan.fullRebuild() && !plan.snapshotDiff().isEmpty()) {
+      if (previousState != null && !plan.fullRebuild() && !plan.snapshotDiff().isEmpty()) {
         // Cached: the rows are read twice (which are unchanged, which to normalize), each parse a full
         // read of tonight's exports.
         rawCached = persist(raw);
         raw = rawCached;
         Dataset<Row> unchanged =
-            persist(UnchangedSnapshotRows.unchanged(raw, plan.previousState(), plan.snapshotDiff()));
+            persist(UnchangedSnapshotRows.unchanged(raw, previousState, plan.snapshotDiff()));
         raw = UnchangedSnapshotRows.toNormalize(raw, unchanged);
-        reused = UnchangedSnapshotRows.reused(plan.previousState(), unchanged, plan.snapshotDiff());
+        long unchangedRows = unchanged.count();
+        replaceable =
+            persist(
+                UnchangedSnapshotRows.replaceable(
+                    previousState, unchanged, plan.snapshotDiff(), unchangedRows <= BROADCAST_MAX_RECORDS));
+        replaceableRows = replaceable.count();
+        // From here on "the previous state" is what tonight's records are compared with.
+        previousState = UnchangedSnapshotRows.withoutUnchanged(previousState, replaceable, plan.snapshotDiff());
+        unchangedByFile = UnchangedSnapshotRows.rowsByFile(unchanged);
         LOG.info(
             "[{}] {} row(s) of re-read snapshots unchanged since they were normalized: their stored"
                 + " records stand",
             runId,
-            unchanged.count());
+            unchangedRows);
       }
       Dataset<Row> evaluated = persist(normalizer.evaluate(raw));
       // Tonight's records, merged into the earlier nights' state: downstream sees every record.
       // Cached: an incremental night reads tonight's records again for its scope and its state write.
-      Dataset<Row> normalized =
-          RecordState.withBlocked(RecordNormalizer.records(evaluated), RecordNormalizer.blocked(evaluated));
       Dataset<Row> tonight =
-          persist(
-              reused == null
-                  ? normalized
-                  : normalized.unionByName(RecordState.withColumnsOf(reused, normalized)));
-      // Tonight's records bound every set derived from tonight's change; while few, their keys are
-      // broadcast and the previous state is scanned, never shuffled.
-      boolean smallNight = plan.previousState() != null && tonight.count() <= BROADCAST_MAX_RECORDS;
-      // On a small night the state is not stored: each reader scans the previous state's Delta files for
-      // the columns it needs, cheaper than writing all of every record to local disk and reading it back.
-      Dataset<Row> state =
-          plan.previousState() == null
+          persist(RecordState.withBlocked(RecordNormalizer.records(evaluated), RecordNormalizer.blocked(evaluated)));
+      // Tonight's records (and the snapshot records they replace) bound every set derived from tonight's
+      // change; while few, their keys are broadcast and the previous state is scanned, never shuffled.
+      boolean smallNight =
+          previousState != null && tonight.count() + replaceableRows <= BROADCAST_MAX_RECORDS;
+      // The state: the previous records that stand (those of sources not read whole, and those of
+      // re-read snapshots but for the replaceable ones), and tonight's. On a small night it is not
+      // stored: each reader scans the previous state's Delta files for the columns it needs, cheaper
+      // than writing all of every record to local disk and reading it back.
+      Set<String> standingSources = new java.util.LinkedHashSet<>(plan.keptSources());
+      if (replaceable != null) {
+        standingSources.addAll(plan.snapshotDiff());
+      }
+      Dataset<Row> afterTonight =
+          previousState == null
               ? tonight
-              : smallNight
-                  ? RecordState.merge(plan.previousState(), tonight, plan.keptSources(), true)
-                  : persist(RecordState.merge(plan.previousState(), tonight, plan.keptSources(), false));
+              : RecordState.merge(plan.previousState(), tonight, standingSources, replaceable, smallNight);
+      Dataset<Row> state = previousState == null || smallNight ? afterTonight : persist(afterTonight);
       Dataset<Row> records = RecordState.records(state);
       Dataset<Row> recordChanges =
           persist(
-              plan.previousState() == null
+              previousState == null
                   ? RecordState.none(spark)
                   : RecordState.changes(
-                      plan.previousState(),
+                      previousState,
                       tonight,
                       plan.snapshotDiff(),
                       plan.appendDiff(),
@@ -220,10 +234,19 @@ public final class NightlyRun {
                       .groupBy(Cols.ID_TYPE, Cols.ID_HASH)
                       .agg(count(lit(1)).as(LinkRules.RECORDS))));
       Map<String, Map<String, Long>> acceptedByFile = new HashMap<>();
+      Dataset<Row> finalUnchangedByFile = unchangedByFile;
       stage(
           "normalize",
           () -> {
-            for (Row r : tonight.groupBy(Cols.SOURCE, Cols.FILE).count().collectAsList()) {
+            Dataset<Row> byFile = tonight.groupBy(Cols.SOURCE, Cols.FILE).count();
+            if (finalUnchangedByFile != null) {
+              byFile =
+                  byFile
+                      .unionByName(finalUnchangedByFile)
+                      .groupBy(Cols.SOURCE, Cols.FILE)
+                      .agg(sum("count").as("count"));
+            }
+            for (Row r : byFile.collectAsList()) {
               acceptedByFile
                   .computeIfAbsent(r.getString(0), k -> new HashMap<>())
                   .put(r.isNullAt(1) ? "" : r.getString(1), r.getLong(2));
@@ -237,6 +260,7 @@ public final class NightlyRun {
       }
 
       enter("rules");
+      Dataset<Row> finalPreviousState = previousState;
       // An incremental night recomputes only the profiles tonight's records touch (AffectedScope), and
       // re-checks for hubs only the identifiers those records hold or held: any other identifier
       // carries the same records as last night, so last night's verdict on it stands.
@@ -245,7 +269,7 @@ public final class NightlyRun {
           before == null
               ? null
               : AffectedScope.change(
-                  plan.previousState(), tonight, plan.keptSources(), job.graph(), smallNight, this::persist);
+                  finalPreviousState, tonight, plan.keptSources(), job.graph(), smallNight, this::persist);
       boolean hubsOff = job.rules().hubThreshold() == 0 && job.rules().hubNameThreshold() == 0;
       Dataset<Row> hubs;
       if (hubsOff) {
@@ -516,8 +540,10 @@ public final class NightlyRun {
                 state,
                 touched,
                 new String[] {Cols.SOURCE, Cols.RECORD_ID});
-      } else if (plan.previousState() != null) {
-        Dataset<Row> keys = plan.previousState().select(Cols.SOURCE, Cols.RECORD_ID);
+      } else if (previousState != null) {
+        // The records of sources read whole are replaced, but for the unchanged rows of re-read
+        // snapshots: their stored records stand.
+        Dataset<Row> keys = previousState.select(Cols.SOURCE, Cols.RECORD_ID);
         stateOut =
             new StateTable(
                 OutputTables.SOURCE_RECORDS,

@@ -91,7 +91,26 @@ public final class RecordState {
    */
   public static Dataset<Row> merge(
       Dataset<Row> previous, Dataset<Row> tonight, Set<String> keptSources, boolean smallTonight) {
+    return merge(previous, tonight, keptSources, null, smallTonight);
+  }
+
+  /**
+   * As {@link #merge(Dataset, Dataset, Set, boolean)}, and the previous records with the keys of
+   * {@code leaving} (source, record_id, ...) leave too: a re-read snapshot is kept, but for its records
+   * that changed tonight or are gone from it (see UnchangedSnapshotRows.replaceable).
+   *
+   * @param leaving rows whose keys leave the state, or null
+   */
+  public static Dataset<Row> merge(
+      Dataset<Row> previous,
+      Dataset<Row> tonight,
+      Set<String> keptSources,
+      Dataset<Row> leaving,
+      boolean smallTonight) {
     Dataset<Row> keys = tonight.select(Cols.SOURCE, Cols.RECORD_ID);
+    if (leaving != null) {
+      keys = keys.unionByName(leaving.select(Cols.SOURCE, Cols.RECORD_ID));
+    }
     Dataset<Row> kept =
         previous
             .where(col(Cols.SOURCE).isin(keptSources.toArray()))

@@ -16,9 +16,11 @@ import org.apache.spark.sql.Row;
  * A snapshot export is re-read whole whenever its file changes, but most of its rows are the rows an
  * earlier night already normalized: a CRM export with 1% new contacts is 99% the same. Each raw row
  * carries a fingerprint of its content and of how its source is normalized ({@link #withFingerprint}), kept in {@code source_records}; a
- * row of a re-read snapshot whose fingerprint equals its record's stored one is not normalized again,
- * its stored record stands in for it (with tonight's file name). Normalizing (parsing phones, hashing)
- * was most of the cost of a night that re-reads a large snapshot.
+ * row of a re-read snapshot whose fingerprint equals its record's stored one is not normalized again:
+ * its stored record stands ({@link #standing}), and tonight's records are only the new and changed
+ * ones. Normalizing (parsing phones, hashing) was most of the cost of a night that re-reads a large
+ * snapshot, and carrying the unchanged records along as tonight's made every later set derived from
+ * tonight (the state merge, the record changes, the scope) as large as the snapshot.
  *
  * <p>Only for sources whose normalization is unchanged since the stored records were made: the caller
  * passes the snapshots compared record by record with the state ({@code RunInputs.Plan.snapshotDiff}:
@@ -92,17 +94,47 @@ final class UnchangedSnapshotRows {
   }
 
   /**
-   * The stored records of the {@link #unchanged} rows, as tonight's (state columns, tonight's file).
-   * The state is cut to the snapshots first: the unchanged rows are a stored table, whose sources the
+   * The stored records of the snapshots whose rows are not {@link #unchanged} tonight: changed, or gone
+   * from the export. Few (the snapshot's change), so the caller stores them once, and derives the sets
+   * below from them without another join against the unchanged rows. Every other stored record of the
+   * snapshots stands tonight as it is (with the file that last changed it), never normalized, compared
+   * or written again: RecordState.merge keeps it.
+   *
+   * @param fewUnchanged broadcast the unchanged keys: the state is scanned, not shuffled
+   */
+  static Dataset<Row> replaceable(
+      Dataset<Row> previousState, Dataset<Row> unchanged, Set<String> snapshots, boolean fewUnchanged) {
+    return ofSnapshots(previousState, snapshots).join(keysOf(unchanged, fewUnchanged), keys(), "left_anti");
+  }
+
+  /**
+   * The previous state without the records of the {@link #unchanged} rows: what tonight's records are
+   * compared with and merged into. A snapshot's stored record in it but not among tonight's records was
+   * deleted.
+   *
+   * @param replaceable {@link #replaceable}
+   */
+  static Dataset<Row> withoutUnchanged(Dataset<Row> previousState, Dataset<Row> replaceable, Set<String> snapshots) {
+    return previousState.where(not(col(Cols.SOURCE).isin(snapshots.toArray()))).unionByName(replaceable);
+  }
+
+  /** The {@link #unchanged} rows by source and tonight's file: source, file, count. */
+  static Dataset<Row> rowsByFile(Dataset<Row> unchanged) {
+    return unchanged.groupBy(col(Cols.SOURCE), col(FILE).as(Cols.FILE)).count();
+  }
+
+  /**
+   * The state cut to the snapshots first: the unchanged rows are a stored table, whose sources the
    * optimizer cannot infer, and the other sources' records (most of them: web events) would be
    * shuffled for nothing.
    */
-  static Dataset<Row> reused(Dataset<Row> previousState, Dataset<Row> unchanged, Set<String> snapshots) {
-    return previousState
-        .where(col(Cols.SOURCE).isin(snapshots.toArray()))
-        .join(unchanged, keys())
-        .withColumn(Cols.FILE, col(FILE))
-        .drop(FILE);
+  private static Dataset<Row> ofSnapshots(Dataset<Row> previousState, Set<String> snapshots) {
+    return previousState.where(col(Cols.SOURCE).isin(snapshots.toArray()));
+  }
+
+  private static Dataset<Row> keysOf(Dataset<Row> rows, boolean few) {
+    Dataset<Row> keys = rows.select(Cols.SOURCE, Cols.RECORD_ID);
+    return few ? broadcast(keys) : keys;
   }
 
   private static String[] keys() {

@@ -237,13 +237,14 @@ class ScopedNightsTest {
     String ann = "C1,ann@shop.com,,Ann,Lee,,,US,u-1,2026-01-01,2026-11-01";
     String bob = "C2,bob@mail.com,not-a-phone,Bob,Ray,,,US,u-2,2026-01-01,2026-11-01";
     String cy = "C3,cy@mail.com,,Cy,Ott,,,US,,2026-01-01,2026-11-01";
-    Fixtures.write(in, "crm.csv", CRM_HEADER, ann, bob, cy);
+    String eve = "C5,eve@mail.com,,Eve,Orr,,,US,,2026-01-01,2026-11-01";
+    Fixtures.write(in, "crm.csv", CRM_HEADER, ann, bob, cy, eve);
     Fixtures.write(web, "day1.jsonl", event("m1", "identify", "a-1", "u-1", "2026-11-22T10:00:00Z"));
     night(config, in, scoped);
     assertThat(rejectedRefs(spark, scoped)).containsExactly("C2");
     copy(scoped, rebuilt);
 
-    // Night 2: Cy's email changed, Dee is new, Ann and Bob are sent again unchanged.
+    // Night 2: Cy's email changed, Dee is new, Eve was deleted, Ann and Bob are sent again unchanged.
     Fixtures.write(in, "crm.csv", CRM_HEADER, ann, bob,
         "C3,cy@newmail.com,,Cy,Ott,,,US,,2026-01-01,2026-11-20", "C4,dee@mail.com,,Dee,Fox,,,US,,2026-01-01,2026-11-20");
     Files.setLastModifiedTime(
@@ -259,7 +260,17 @@ class ScopedNightsTest {
     Dataset<Row> changes = table(spark, scoped, OutputTables.RECORD_CHANGES);
     assertThat(changes.select(Cols.RECORD_ID, RecordState.CHANGE).collectAsList())
         .extracting(Row::toString)
-        .containsExactlyInAnyOrder("[C3," + RecordState.IDENTIFIERS_CHANGED + "]", "[C4," + RecordState.ADDED_RECORD + "]");
+        .containsExactlyInAnyOrder(
+            "[C3," + RecordState.IDENTIFIERS_CHANGED + "]",
+            "[C4," + RecordState.ADDED_RECORD + "]",
+            "[C5," + RecordState.DELETED + "]");
+    // The unchanged rows count among the export's accepted records in the manifest.
+    table(spark, scoped, OutputTables.RUN_MANIFEST).createOrReplaceTempView("manifest");
+    assertThat(
+            spark.sql("SELECT records FROM manifest WHERE source = 'crm' ORDER BY sequence DESC LIMIT 1")
+                .as(Encoders.LONG())
+                .first())
+        .isEqualTo(4L);
   }
 
   private static List<String> rejectedRefs(SparkSession spark, Path out) {
