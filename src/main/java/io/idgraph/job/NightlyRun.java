@@ -235,24 +235,29 @@ public final class NightlyRun {
                       .agg(count(lit(1)).as(LinkRules.RECORDS))));
       Map<String, Map<String, Long>> acceptedByFile = new HashMap<>();
       Dataset<Row> finalUnchangedByFile = unchangedByFile;
-      stage(
-          "normalize",
-          () -> {
-            Dataset<Row> byFile = tonight.groupBy(Cols.SOURCE, Cols.FILE).count();
-            if (finalUnchangedByFile != null) {
-              byFile =
-                  byFile
-                      .unionByName(finalUnchangedByFile)
-                      .groupBy(Cols.SOURCE, Cols.FILE)
-                      .agg(sum("count").as("count"));
-            }
-            for (Row r : byFile.collectAsList()) {
-              acceptedByFile
-                  .computeIfAbsent(r.getString(0), k -> new HashMap<>())
-                  .put(r.isNullAt(1) ? "" : r.getString(1), r.getLong(2));
-            }
-            return state.count() + rejected.count() + blocked.count() + recordChanges.count();
-          });
+      // The state counted once: the scope logs it too, and an unstored state is a scan of its Delta files.
+      long stateRecords =
+          stage(
+              "normalize",
+              () -> {
+                Dataset<Row> byFile = tonight.groupBy(Cols.SOURCE, Cols.FILE).count();
+                if (finalUnchangedByFile != null) {
+                  byFile =
+                      byFile
+                          .unionByName(finalUnchangedByFile)
+                          .groupBy(Cols.SOURCE, Cols.FILE)
+                          .agg(sum("count").as("count"));
+                }
+                for (Row r : byFile.collectAsList()) {
+                  acceptedByFile
+                      .computeIfAbsent(r.getString(0), k -> new HashMap<>())
+                      .put(r.isNullAt(1) ? "" : r.getString(1), r.getLong(2));
+                }
+                rejected.count();
+                blocked.count();
+                recordChanges.count();
+                return state.count();
+              });
       // Every output of tonight's rows is materialized; the raw rows need not stay in memory.
       Plans.release(evaluated);
       if (rawCached != null) {
@@ -260,7 +265,6 @@ public final class NightlyRun {
       }
 
       enter("rules");
-      Dataset<Row> finalPreviousState = previousState;
       // An incremental night recomputes only the profiles tonight's records touch (AffectedScope), and
       // re-checks for hubs only the identifiers those records hold or held: any other identifier
       // carries the same records as last night, so last night's verdict on it stands.
@@ -269,7 +273,7 @@ public final class NightlyRun {
           before == null
               ? null
               : AffectedScope.change(
-                  finalPreviousState, tonight, plan.keptSources(), job.graph(), smallNight, this::persist);
+                  previousState, tonight, plan.keptSources(), job.graph(), smallNight, this::persist);
       boolean hubsOff = job.rules().hubThreshold() == 0 && job.rules().hubNameThreshold() == 0;
       Dataset<Row> hubs;
       if (hubsOff) {
@@ -325,28 +329,29 @@ public final class NightlyRun {
       Dataset<Row> clusterRecords = records;
       long scopeRecords = 0;
       PreviousRun previousInScope = previous;
-      Dataset<Row> previousLinkKeys = null;
       if (before != null) {
         enter("scope");
-        // Stored once: the scope reads last night's links four times and its record map twice, and
-        // every read of a Delta table lists its files in a Spark job of its own.
-        Dataset<Row> linkKeys = persist(before.links().select(Cols.PROFILE_ID, Cols.ID_TYPE, Cols.ID_HASH));
+      }
+      // Stored once: the scope reads last night's links four times and its record map twice, and every
+      // read of a Delta table lists its files in a Spark job of its own.
+      Dataset<Row> previousLinkKeys =
+          before == null ? null : persist(before.links().select(Cols.PROFILE_ID, Cols.ID_TYPE, Cols.ID_HASH));
+      if (before != null) {
         Dataset<Row> recordMap = persist(before.records().select(Cols.SOURCE, Cols.RECORD_ID, Cols.PROFILE_ID));
-        previousLinkKeys = linkKeys;
         scope =
             stage(
                 "scope",
                 () -> {
                   AffectedScope.Scope p =
                       AffectedScope.of(
-                          change, tonight, records, linkKeys, recordMap, unlinkable, job.graph(), smallNight,
+                          change, tonight, records, previousLinkKeys, recordMap, unlinkable, job.graph(), smallNight,
                           this::persist);
                   LOG.info(
                       "[{}] incremental night: recomputing {} previous profile(s) and {} record(s) of {}",
                       runId,
                       p.profiles().count(),
                       p.records().count(),
-                      state.count());
+                      stateRecords);
                   return p;
                 });
         clusterRecords = scope.records();

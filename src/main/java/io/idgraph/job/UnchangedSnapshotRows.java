@@ -17,7 +17,7 @@ import org.apache.spark.sql.Row;
  * earlier night already normalized: a CRM export with 1% new contacts is 99% the same. Each raw row
  * carries a fingerprint of its content and of how its source is normalized ({@link #withFingerprint}), kept in {@code source_records}; a
  * row of a re-read snapshot whose fingerprint equals its record's stored one is not normalized again:
- * its stored record stands ({@link #standing}), and tonight's records are only the new and changed
+ * its stored record stands (see {@link #replaceable}), and tonight's records are only the new and changed
  * ones. Normalizing (parsing phones, hashing) was most of the cost of a night that re-reads a large
  * snapshot, and carrying the unchanged records along as tonight's made every later set derived from
  * tonight (the state merge, the record changes, the scope) as large as the snapshot.

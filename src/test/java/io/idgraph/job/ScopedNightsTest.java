@@ -174,15 +174,7 @@ class ScopedNightsTest {
     Path web = Files.createDirectories(in.resolve("web"));
     Path scoped = dir.resolve("scoped");
     Path rebuilt = dir.resolve("rebuilt");
-    Path config =
-        Fixtures.write(dir, "job.yaml",
-            "hashing: {key_file: " + Fixtures.repoRoot().resolve("jobs/demo.key").toAbsolutePath() + ", demo_key: true}",
-            "sources:",
-            "  - {name: crm, type: crm, path: crm.csv, default_region: US}",
-            "  - {name: web, type: web, path: web/, default_region: US}",
-            "rules: {hub_threshold: 2}",
-            "scoring: {enabled: false}",
-            "spark: {conf: {spark.sql.shuffle.partitions: \"2\"}}");
+    Path config = Fixtures.crmAndWebFolderJob(dir, "rules: {hub_threshold: 2}");
     Fixtures.write(in, "crm.csv", CRM_HEADER, "C1,ann@shop.com,,Ann,Lee,,,US,u-1,2026-01-01,2026-11-01");
     Fixtures.write(web, "day1.jsonl",
         event("m1", "identify", "a-old", "u-4", "2026-11-22T10:00:00Z"),

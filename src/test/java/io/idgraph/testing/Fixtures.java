@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -38,14 +39,19 @@ public final class Fixtures {
    * job.yaml in {@code dir} for multi-night tests: a CRM snapshot {@code crm.csv} and a web folder
    * {@code web/} read incrementally, scoring off, two shuffle partitions, the demo key.
    */
-  public static Path crmAndWebFolderJob(Path dir) {
-    return write(dir, "job.yaml",
-        "hashing: {key_file: " + repoRoot().resolve("jobs/demo.key").toAbsolutePath() + ", demo_key: true}",
-        "sources:",
-        "  - {name: crm, type: crm, path: crm.csv, default_region: US}",
-        "  - {name: web, type: web, path: web/, default_region: US}",
-        "scoring: {enabled: false}",
-        "spark: {conf: {spark.sql.shuffle.partitions: \"2\"}}");
+  /** A job with a crm file and a web folder, scoring off; {@code extra} adds top-level YAML lines. */
+  public static Path crmAndWebFolderJob(Path dir, String... extra) {
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "hashing: {key_file: " + repoRoot().resolve("jobs/demo.key").toAbsolutePath() + ", demo_key: true}",
+                "sources:",
+                "  - {name: crm, type: crm, path: crm.csv, default_region: US}",
+                "  - {name: web, type: web, path: web/, default_region: US}",
+                "scoring: {enabled: false}",
+                "spark: {conf: {spark.sql.shuffle.partitions: \"2\"}}"));
+    lines.addAll(List.of(extra));
+    return write(dir, "job.yaml", lines.toArray(String[]::new));
   }
 
   public static Path repoRoot() {
