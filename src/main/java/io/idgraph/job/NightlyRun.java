@@ -29,6 +29,7 @@ import io.idgraph.normalize.IdentifierHasher;
 import io.idgraph.normalize.IdentifierNormalizer;
 import io.idgraph.normalize.RecordNormalizer;
 import io.idgraph.normalize.RejectReason;
+import io.idgraph.profile.ProfileEvents;
 import io.idgraph.profile.ProfileTables;
 import io.idgraph.quality.MetricsTable;
 import io.idgraph.quality.RunMetrics;
@@ -501,6 +502,7 @@ public final class NightlyRun {
       StateTable profilesOut = StateTable.whole(OutputTables.PROFILES, profiles);
       StateTable linksOut = StateTable.whole(OutputTables.IDENTITY_LINKS, links);
       StateTable recordProfilesOut = StateTable.whole(OutputTables.RECORD_PROFILES, recordProfiles);
+      StateTable eventsOut = StateTable.whole(OutputTables.PROFILE_EVENTS, ProfileEvents.of(stable, ctx.runId()));
       StateTable edgesOut = StateTable.whole(OutputTables.IDENTITY_EDGES, edges);
       StateTable candidatesOut =
           mergeCandidates == null ? null : StateTable.whole(OutputTables.MERGE_CANDIDATES, mergeCandidates);
@@ -512,6 +514,7 @@ public final class NightlyRun {
         profilesOut = profilesOut.replacing(before.profiles(), staleProfiles, Cols.PROFILE_ID);
         linksOut = linksOut.replacing(before.links(), staleProfiles, Cols.PROFILE_ID);
         recordProfilesOut = recordProfilesOut.replacing(before.records(), staleProfiles, Cols.PROFILE_ID);
+        eventsOut = eventsOut.replacing(before.events(), staleProfiles, Cols.PROFILE_ID);
         if (candidatesOut != null) {
           candidatesOut = candidatesOut.replacing(before.candidates(), staleProfiles, Cols.PROFILE_ID);
         }
@@ -562,6 +565,7 @@ public final class NightlyRun {
       StateTable finalProfiles = profilesOut;
       StateTable finalLinks = linksOut;
       StateTable finalRecordProfiles = recordProfilesOut;
+      StateTable finalEvents = eventsOut;
       StateTable finalEdges = edgesOut;
       StateTable finalCandidates = candidatesOut;
       StateTable finalState = stateOut;
@@ -607,6 +611,7 @@ public final class NightlyRun {
                     .add(() -> finalProfiles.write(sink))
                     .add(() -> finalLinks.write(sink))
                     .add(() -> finalRecordProfiles.write(sink))
+                    .add(() -> finalEvents.write(sink))
                     .add(() -> finalState.write(sink));
             if (finalCandidates != null) {
               // The review queue as of tonight (idgraph review approves or rejects its rows).

@@ -33,6 +33,7 @@ public record PreviousOutputs(
     Dataset<Row> profiles,
     Dataset<Row> links,
     Dataset<Row> records,
+    Dataset<Row> events,
     Dataset<Row> edges,
     Dataset<Row> hubs,
     Dataset<Row> candidates,
@@ -47,8 +48,9 @@ public record PreviousOutputs(
     Dataset<Row> profiles = pinned(spark, outputRoot, OutputTables.PROFILES);
     Dataset<Row> links = pinned(spark, outputRoot, OutputTables.IDENTITY_LINKS);
     Dataset<Row> records = pinned(spark, outputRoot, OutputTables.RECORD_PROFILES);
+    Dataset<Row> events = pinned(spark, outputRoot, OutputTables.PROFILE_EVENTS);
     Dataset<Row> edges = pinned(spark, outputRoot, OutputTables.IDENTITY_EDGES);
-    if (profiles == null || links == null || records == null || edges == null) {
+    if (profiles == null || links == null || records == null || events == null || edges == null) {
       return Either.no("a current-state table of the last run is missing");
     }
     Dataset<Row> decisions = OutputTables.read(spark, outputRoot, OutputTables.LINK_DECISIONS).orElse(null);
@@ -79,7 +81,7 @@ public record PreviousOutputs(
         model = last.get();
       }
     }
-    return new Either(new PreviousOutputs(profiles, links, records, edges, hubs, candidates, model), null);
+    return new Either(new PreviousOutputs(profiles, links, records, events, edges, hubs, candidates, model), null);
   }
 
   /** Either the previous outputs, or why a scoped night is not possible. */

@@ -147,7 +147,8 @@ public final class RecordNormalizer {
                 col(Cols.IDENTIFIERS),
                 col(Cols.TRAITS),
                 col(Cols.SIGNALS),
-                col(Cols.ATTRIBUTES),
+                // Scrubbed here, once: source_records and profile_events store them as they leave.
+                PiiScrubber.scrubAttributes(col(Cols.ATTRIBUTES)).as(Cols.ATTRIBUTES),
                 entity(col(Cols.IDENTIFIERS)).as(Cols.ENTITY),
                 col(Cols.FILE)));
     if (Arrays.asList(evaluated.columns()).contains(Cols.RAW_FINGERPRINT)) {

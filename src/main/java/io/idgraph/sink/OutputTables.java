@@ -35,6 +35,12 @@ public final class OutputTables {
   /** Old id → new id of every previous profile merged, split, unmerged or deleted by a run. */
   public static final String PROFILE_ID_CHANGES = "profile_id_changes";
 
+  /**
+   * The unified timeline: one row per event of a profile from every source (profile.ProfileEvents),
+   * replaced with record_profiles, so each event carries its record's current profile id.
+   */
+  public static final String PROFILE_EVENTS = "profile_events";
+
   /** Every accepted normalized record (replaced each run): the state an incremental night builds on. */
   public static final String SOURCE_RECORDS = "source_records";
   /** What each run consumed, file by file (appended): see io.idgraph.job.RunManifest. */
@@ -47,6 +53,7 @@ public final class OutputTables {
           PROFILES,
           IDENTITY_LINKS,
           RECORD_PROFILES,
+          PROFILE_EVENTS,
           IDENTITY_EDGES,
           MERGE_HISTORY,
           MERGE_SNAPSHOTS,

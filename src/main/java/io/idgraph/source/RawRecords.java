@@ -49,6 +49,13 @@ public final class RawRecords {
           .add(Cols.ENTITY_TYPE, DataTypes.StringType)
           .add(Cols.FILE, DataTypes.StringType);
 
+  /**
+   * Attribute keys that start with this declare a timeline event of the record: {@code
+   * event:email_opened} → the raw time it happened (profile.ProfileEvents turns each into a row of
+   * profile_events). Web events need none: a web record is one event.
+   */
+  public static final String EVENT_KEY_PREFIX = "event:";
+
   /** A rejected row or value: never the raw value itself, only where it was and why. */
   public static final StructType REJECTED_SCHEMA =
       new StructType()

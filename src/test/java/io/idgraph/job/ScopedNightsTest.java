@@ -129,7 +129,8 @@ class ScopedNightsTest {
     night(config, in, rebuilt, "--full-rebuild");
 
     assertSameTables(spark, scoped, rebuilt, OutputTables.RECORD_PROFILES, OutputTables.PROFILES,
-        OutputTables.IDENTITY_LINKS, OutputTables.IDENTITY_EDGES, OutputTables.SOURCE_RECORDS);
+        OutputTables.IDENTITY_LINKS, OutputTables.IDENTITY_EDGES, OutputTables.SOURCE_RECORDS,
+        OutputTables.PROFILE_EVENTS);
     Dataset<Row> profiles = table(spark, scoped, OutputTables.PROFILES);
     assertThat(profiles.count()).isEqualTo(6);
     // Only Ann's profile and the new visitor's were recomputed: the others keep night 1's rows.

@@ -10,6 +10,7 @@ import io.idgraph.source.CsvExportConnector;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 
 /**
@@ -70,7 +71,14 @@ public final class CrmConnector extends CsvExportConnector {
           .as(Cols.RAW_IDS),
       stringMap(traits).as(Cols.TRAITS),
       rawSignals().as(Cols.RAW_SIGNALS),
-      stringMap(Map.of("created_at", col("created_at"))).as(Cols.ATTRIBUTES),
+      // Timeline events (profile_events): when the contact was created and last updated.
+      stringMap(
+              new TreeMap<>(
+                  Map.of(
+                  "created_at", col("created_at"),
+                  EVENT_KEY_PREFIX + "contact_created", col("created_at"),
+                  EVENT_KEY_PREFIX + "contact_updated", col("updated_at"))))
+          .as(Cols.ATTRIBUTES),
       lit(contactType).as(Cols.ENTITY_TYPE)
     };
   }

@@ -10,6 +10,7 @@ import io.idgraph.source.CsvExportConnector;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 
 /**
@@ -67,7 +68,14 @@ public final class EmailToolConnector extends CsvExportConnector {
           .as(Cols.RAW_IDS),
       stringMap(traits).as(Cols.TRAITS),
       rawSignals().as(Cols.RAW_SIGNALS),
-      stringMap(Map.of("status", status)).as(Cols.ATTRIBUTES),
+      // Timeline events (profile_events): the subscription and the last opened e-mail.
+      stringMap(
+              new TreeMap<>(
+                  Map.of(
+                  "status", status,
+                  EVENT_KEY_PREFIX + "email_subscribed", col("subscribed_at"),
+                  EVENT_KEY_PREFIX + "email_opened", col("last_opened_at"))))
+          .as(Cols.ATTRIBUTES),
       lit(subscriberType).as(Cols.ENTITY_TYPE)
     };
   }

@@ -10,6 +10,7 @@ import io.idgraph.source.CsvExportConnector;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 
 /**
@@ -59,7 +60,13 @@ public final class SupportConnector extends CsvExportConnector {
           .as(Cols.RAW_IDS),
       stringMap(traits).as(Cols.TRAITS),
       rawSignals().as(Cols.RAW_SIGNALS),
-      stringMap(Map.of("channel", lower(col("channel")))).as(Cols.ATTRIBUTES),
+      stringMap(
+              new TreeMap<>(
+                  Map.of(
+                  "channel", lower(col("channel")),
+                  // Timeline event (profile_events): the ticket was filed.
+                  EVENT_KEY_PREFIX + "ticket_created", col("created_at"))))
+          .as(Cols.ATTRIBUTES),
       when(blankToNull(col("requester_email")).isNotNull(), lit(IdType.EMAIL))
           .when(blankToNull(col("requester_phone")).isNotNull(), lit(IdType.PHONE))
           .as(Cols.ENTITY_TYPE)
