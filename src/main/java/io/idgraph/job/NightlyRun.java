@@ -59,6 +59,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The nightly job, and the only class that sequences stages: read sources → normalize and hash →
@@ -77,6 +78,8 @@ public final class NightlyRun {
   private final List<Dataset<Row>> persisted = new ArrayList<>();
   private final Map<String, Double> stageSeconds = new LinkedHashMap<>();
   private String currentStage;
+  /** What the current stage produced (counts), printed when it ends. */
+  private final List<String> stageFacts = new ArrayList<>();
   private long stageStart;
   private final Map<String, Long> scoringCounts = new LinkedHashMap<>();
   /** Random pairs for u are drawn with a fixed seed, so the same night gives the same model. */
@@ -104,8 +107,15 @@ public final class NightlyRun {
     this.registry = registry;
   }
 
+  /** The log context key of the run id: a log pattern shows it with {@code %X{run_id}}. */
+  public static final String RUN_ID_LOG_KEY = "run_id";
+
   public RunResult run(RunContext ctx) {
     runId = ctx.runId();
+    // Every log line the run's thread writes (Spark's and Delta's too) carries the run id.
+    MDC.put(RUN_ID_LOG_KEY, runId);
+    // Task threads on executors get local properties prefixed mdc. as their log context.
+    spark.sparkContext().setLocalProperty("mdc." + RUN_ID_LOG_KEY, runId);
     JobConfig job = config.job();
     spark.conf().set("spark.databricks.delta.commitInfo.userMetadata", ctx.runId());
     IdentifierNormalizer identifiers =
@@ -149,6 +159,7 @@ public final class NightlyRun {
       }
       List<SourceBatch> batches =
           stage("open-sources", () -> RunInputs.read(spark, registry, ctx, plan));
+      fact("%d source(s) opened", batches.size());
       Dataset<Row> raw = batches.get(0).records();
       Dataset<Row> wholeRowsRejected = batches.get(0).rejected();
       for (SourceBatch b : batches.subList(1, batches.size())) {
@@ -254,10 +265,12 @@ public final class NightlyRun {
                       .computeIfAbsent(r.getString(0), k -> new HashMap<>())
                       .put(r.isNullAt(1) ? "" : r.getString(1), r.getLong(2));
                 }
-                rejected.count();
+                long rejectedRows = rejected.count();
                 blocked.count();
                 recordChanges.count();
-                return state.count();
+                long all = state.count();
+                fact("%,d records, %,d rejected rows and values", all, rejectedRows);
+                return all;
               });
       // Every output of tonight's rows is materialized; the raw rows need not stay in memory.
       Plans.release(evaluated);
@@ -321,7 +334,7 @@ public final class NightlyRun {
                                   LinkDecisions.DETAIL,
                                   lit("blocked by an admin (idgraph block; see manual_operations)"))),
                   ctx.runId()));
-      stage("rules", decisions::count);
+      fact("%,d identifiers kept from linking", stage("rules", decisions::count));
 
       // Identifiers the rules keep from linking tonight: hubs and do-not-link (blocklisted values were
       // already taken out of the records by the normalizer).
@@ -347,9 +360,8 @@ public final class NightlyRun {
                       AffectedScope.of(
                           change, tonight, records, previousLinkKeys, recordMap, unlinkable, job.graph(), smallNight,
                           this::persist);
-                  LOG.info(
-                      "[{}] incremental night: recomputing {} previous profile(s) and {} record(s) of {}",
-                      runId,
+                  fact(
+                      "incremental night: recomputing %,d previous profile(s) and %,d record(s) of %,d",
                       p.profiles().count(),
                       p.records().count(),
                       stateRecords);
@@ -375,6 +387,7 @@ public final class NightlyRun {
       Dataset<Row> edges =
           persist(DeterministicEdges.aggregate(DeterministicEdges.recordEdges(anchored), ctx.runId()));
       long edgeCount = stage("graph", edges::count);
+      fact("%,d identity edges", edgeCount);
 
       enter("components");
       Dataset<Row> atomized = persist(Atoms.withAtom(anchored));
@@ -400,6 +413,7 @@ public final class NightlyRun {
             stage("scoring", () -> CandidateScoring.score(deterministic, scoringConfig, RANDOM_PAIRS_SEED));
         persisted.add(scored.pairs());
         scoringCounts.putAll(scored.counts());
+        fact("%,d candidate pairs scored", scored.counts().getOrDefault("candidates", 0L));
         LOG.info("[{}] scoring model: {}", runId, scored.trained() ? "trained on this night" : "fixed in config");
         Result linked =
             stage(
@@ -570,10 +584,10 @@ public final class NightlyRun {
       StateTable finalCandidates = candidatesOut;
       StateTable finalState = stateOut;
       Dataset<Row> parameters = modelParameters;
-      ConcurrentJobs counts =
-          new ConcurrentJobs()
-              .add(profiles::count)
-              .add(merges::count)
+      ConcurrentJobs counts = new ConcurrentJobs();
+      Supplier<Long> profileCount = counts.query(profiles::count);
+      Supplier<Long> mergeCount = counts.query(merges::count);
+      counts
               .add(snapshots::count)
               .add(changes::count);
       if (finalCandidates != null) {
@@ -585,6 +599,8 @@ public final class NightlyRun {
             counts.run();
             return null;
           });
+      fact("%,d profiles %s, %,d merge history rows", profileCount.get(), scope == null ? "built" : "rebuilt in scope",
+          mergeCount.get());
 
       enter("publish-gate");
       // Counted before the write replaces the tables the previous run is read from. The records by
@@ -641,6 +657,7 @@ public final class NightlyRun {
                     acceptedByFile));
             return null;
           });
+      fact("tables written under %s", ctx.outputRoot());
 
       endStage();
       long metricsStart = System.nanoTime();
@@ -676,6 +693,8 @@ public final class NightlyRun {
       driverClustering.release();
       persisted.forEach(Plans::release);
       spark.conf().unset("spark.databricks.delta.commitInfo.userMetadata");
+      spark.sparkContext().setLocalProperty("mdc." + RUN_ID_LOG_KEY, null);
+      MDC.remove(RUN_ID_LOG_KEY);
     }
   }
 
@@ -803,6 +822,11 @@ public final class NightlyRun {
     stageStart = System.nanoTime();
   }
 
+  /** Notes what the current stage produced; printed with the stage's end. */
+  private void fact(String format, Object... args) {
+    stageFacts.add(String.format(format, args));
+  }
+
   /** Ends the current stage, if any, adding its time to {@link #stageSeconds}. */
   private void endStage() {
     if (currentStage == null) {
@@ -810,7 +834,13 @@ public final class NightlyRun {
     }
     double seconds = (System.nanoTime() - stageStart) / 1e9;
     stageSeconds.merge(currentStage, seconds, Double::sum);
-    LOG.info("[{}] stage {} done in {} s", runId, currentStage, String.format("%.1f", seconds));
+    LOG.info(
+        "[{}] stage {} done in {} s{}",
+        runId,
+        currentStage,
+        String.format("%.1f", seconds),
+        stageFacts.isEmpty() ? "" : ": " + String.join("; ", stageFacts));
+    stageFacts.clear();
     currentStage = null;
   }
 

@@ -97,6 +97,42 @@ class NightlyRunEndToEndTest {
   }
 
   @Test
+  void theTimelineHoldsEveryRecordsEventsUnderItsProfile(SparkSession spark) {
+    Dataset<Row> events = table(spark, OutputTables.PROFILE_EVENTS);
+    Dataset<Row> records = table(spark, OutputTables.RECORD_PROFILES);
+    // Every record has an event, and every event sits under its record's profile.
+    assertThat(
+            records
+                .join(events, new String[] {Cols.SOURCE, Cols.RECORD_ID}, "left_anti")
+                .where(col(Cols.SOURCE).notEqual("email")) // a subscriber without times has none
+                .count())
+        .isZero();
+    assertThat(
+            events
+                .join(
+                    records.select(col(Cols.SOURCE), col(Cols.RECORD_ID), col(Cols.PROFILE_ID).as("_p")),
+                    new String[] {Cols.SOURCE, Cols.RECORD_ID})
+                .where(col(Cols.PROFILE_ID).notEqual(col("_p")))
+                .count())
+        .isZero();
+    assertThat(events.select("event_type").distinct().collectAsList())
+        .extracting(r -> r.getString(0))
+        .contains("page", "track", "identify", "email_opened", "ticket_created", "contact_created");
+    // One query finds people who did things in several sources: here, a pricing view, an opened
+    // e-mail and a support ticket, all under one profile.
+    long segment =
+        spark
+            .sql(
+                "SELECT profile_id FROM delta.`" + out.resolve(OutputTables.PROFILE_EVENTS) + "`"
+                    + " GROUP BY profile_id"
+                    + " HAVING count_if(page_path = '/pricing') > 0"
+                    + " AND count_if(event_type = 'email_opened') > 0"
+                    + " AND count_if(event_type = 'ticket_created') > 0")
+            .count();
+    assertThat(segment).isPositive();
+  }
+
+  @Test
   void metricsJsonCarriesTheRunMetrics(SparkSession spark) throws IOException {
     Row metrics = table(spark, OutputTables.RUN_METRICS).first();
     com.fasterxml.jackson.databind.JsonNode json =

@@ -98,6 +98,23 @@ class RecordNormalizerTest {
   }
 
   @Test
+  void eventAttributesLeaveScrubbedOfPersonalData(SparkSession spark) {
+    Row web =
+        RowFactory.create(
+            "web", "m1", "2026-01-01", List.of(), Map.of(), List.of(),
+            Map.of(
+                "page_path", "/account?email=ann@x.org&tab=1",
+                "referrer", "https://mail.example.net/read/ann@x.org",
+                "event:email_opened", "2026-01-01T10:00:00Z"),
+            "anonymous_id", "w.jsonl");
+    Row out = normalize(spark, web).records().first();
+    assertThat(out.<String, String>getJavaMap(out.fieldIndex(Cols.ATTRIBUTES)))
+        .containsEntry("page_path", "/account?email=[redacted]&tab=[redacted]")
+        .containsEntry("referrer", "https://mail.example.net/read/[email]")
+        .containsEntry("event:email_opened", "2026-01-01T10:00:00Z");
+  }
+
+  @Test
   void normalizesAndHashesIdentifiersAndDropsBadValuesKeepingTheRecord(SparkSession spark) {
     RecordNormalizer.Normalized n =
         normalize(
