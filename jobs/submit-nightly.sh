@@ -20,7 +20,8 @@
 #   SPARK_MASTER        --master (spark://host:7077, yarn, k8s://https://...). Default: spark.master of
 #                       the properties file, else spark-submit's own default (local[*]).
 #   SPARK_DEPLOY_MODE   --deploy-mode client | cluster. Default: client.
-#   IDGRAPH_JAR         the application jar. Default: target/idgraph.jar of this repository.
+#   IDGRAPH_JAR         the application jar, a path or a URI (local:///opt/idgraph/idgraph.jar inside a
+#                       container image). Default: target/idgraph.jar of this repository.
 #   IDGRAPH_CONFIG      the job config (read by the driver). Default: jobs/cluster.yaml beside this script.
 #   IDGRAPH_INPUT       --input, the root that relative source paths resolve against. Default: none
 #                       (the job's current folder).
@@ -60,7 +61,10 @@ config="${IDGRAPH_CONFIG:-$jobs_dir/cluster.yaml}"
 properties="${IDGRAPH_PROPERTIES-$jobs_dir/cluster.properties}"
 output="${IDGRAPH_OUTPUT:-}"
 [ -n "$output" ] || fail "set IDGRAPH_OUTPUT to the folder or URI of the Delta tables"
-[ -f "$jar" ] || fail "no application jar at $jar (set IDGRAPH_JAR; mvn -B package -DskipTests builds target/idgraph.jar)"
+case "$jar" in
+  *:/*) ;; # a URI (local:///opt/idgraph/idgraph.jar in an image, hdfs://...): spark-submit resolves it
+  *) [ -f "$jar" ] || fail "no application jar at $jar (set IDGRAPH_JAR; mvn -B package -DskipTests builds target/idgraph.jar)" ;;
+esac
 [ -z "$properties" ] || [ -f "$properties" ] || fail "no properties file at $properties (IDGRAPH_PROPERTIES)"
 
 java_opts="$IDGRAPH_JAVA_OPENS ${IDGRAPH_EXTRA_JAVA_OPTS:-}"

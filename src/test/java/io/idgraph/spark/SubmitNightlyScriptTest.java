@@ -153,5 +153,12 @@ class SubmitNightlyScriptTest {
     assertThat(result.code()).isEqualTo(2);
     assertThat(result.stderr()).contains("no application jar at " + dir.resolve("missing.jar"));
     assertThat(dir.resolve("args.txt")).as("spark-submit never ran").doesNotExist();
+
+    // A jar inside a container image is a URI that only spark-submit resolves.
+    Map<String, String> inImage = new java.util.HashMap<>(env(sparkHome, jar, 0));
+    inImage.put("IDGRAPH_JAR", "local:///opt/idgraph/idgraph.jar");
+    assertThat(runScript(inImage).code()).isZero();
+    assertThat(Files.readAllLines(dir.resolve("args.txt")))
+        .containsSubsequence("local:///opt/idgraph/idgraph.jar", "run");
   }
 }
