@@ -39,17 +39,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * Runs idgraph as production does: a real Spark standalone cluster (one Master and one Worker, child
- * JVMs on 127.0.0.1 with the Maven-made target/spark-home/jars as their Spark distribution), and the
- * shaded target/idgraph.jar submitted to it through jobs/submit-nightly.sh, the scheduler's wrapper,
- * in client deploy mode. Checks the wrapper's exit code, the Delta tables (read back here with a local
- * session), named scenarios of the sample data, and that the tasks ran in the worker's executor. Then
- * the wrapper's exit codes for a missing config (2) and a held output lock (3), submitted to
- * {@code local[1]} to stay fast.
+ * Runs idgraph as production does: a real Spark standalone cluster (one Master and one Worker,
+ * child JVMs on 127.0.0.1 with the Maven-made target/spark-home/jars as their Spark distribution),
+ * and the shaded target/idgraph.jar submitted to it through jobs/submit-nightly.sh, the scheduler's
+ * wrapper, in client deploy mode. Checks the wrapper's exit code, the Delta tables (read back here
+ * with a local session), named scenarios of the sample data, and that the tasks ran in the worker's
+ * executor. Then the wrapper's exit codes for a missing config (2) and a held output lock (3),
+ * submitted to {@code local[1]} to stay fast.
  *
- * <p>Runs in {@code mvn verify} (Failsafe), after package. Outside CI a missing jar or spark-home skips
- * it; with CI=true it fails. Master and worker are stopped with everything they started, and their
- * logs (under target/it-cluster) are printed when a test fails.
+ * <p>Runs in {@code mvn verify} (Failsafe), after package. Outside CI a missing jar or spark-home
+ * skips it; with CI=true it fails. Master and worker are stopped with everything they started, and
+ * their logs (under target/it-cluster) are printed when a test fails.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StandaloneClusterIT {
@@ -91,9 +91,12 @@ class StandaloneClusterIT {
               "master",
               List.of("-Dspark.master.rest.enabled=false"),
               "org.apache.spark.deploy.master.Master",
-              "--host", "127.0.0.1",
-              "--port", Integer.toString(masterPort),
-              "--webui-port", Integer.toString(freePort()));
+              "--host",
+              "127.0.0.1",
+              "--port",
+              Integer.toString(masterPort),
+              "--webui-port",
+              Integer.toString(freePort()));
       awaitLine(masterLog, "I have been elected leader");
       Path workerLog =
           startDaemon(
@@ -101,11 +104,16 @@ class StandaloneClusterIT {
               List.of(),
               "org.apache.spark.deploy.worker.Worker",
               masterUrl,
-              "--host", "127.0.0.1",
-              "--cores", "2",
-              "--memory", "2g",
-              "--webui-port", Integer.toString(freePort()),
-              "--work-dir", dir.resolve("worker-work").toString());
+              "--host",
+              "127.0.0.1",
+              "--cores",
+              "2",
+              "--memory",
+              "2g",
+              "--webui-port",
+              Integer.toString(freePort()),
+              "--work-dir",
+              dir.resolve("worker-work").toString());
       awaitLine(workerLog, "Successfully registered with master");
     } catch (IOException | RuntimeException | AssertionError e) {
       printLogs();
@@ -156,7 +164,8 @@ class StandaloneClusterIT {
     // application's executor with the tasks it finished, and the master saw the application end.
     Path appDir;
     try (Stream<Path> apps = Files.list(dir.resolve("worker-work"))) {
-      appDir = apps.filter(p -> p.getFileName().toString().startsWith("app-")).findFirst().orElse(null);
+      appDir =
+          apps.filter(p -> p.getFileName().toString().startsWith("app-")).findFirst().orElse(null);
     }
     assertThat(appDir).as("an application folder in the worker's work dir").isNotNull();
     String appId = appDir.getFileName().toString();
@@ -183,15 +192,18 @@ class StandaloneClusterIT {
     long profiles = delta(spark, out, OutputTables.PROFILES).count();
     assertThat(profiles).isEqualTo((Long) metrics.getAs("profiles")).isBetween(100L, records / 2);
 
-    // Named scenarios of sample-data/scenarios.properties, as the embedded end-to-end test checks them.
+    // Named scenarios of sample-data/scenarios.properties, as the embedded end-to-end test checks
+    // them.
     Properties scenarios = new Properties();
     try (Reader r = Files.newBufferedReader(repo.resolve("sample-data/scenarios.properties"))) {
       scenarios.load(r);
     }
     assertThat(profileOf(recordProfiles, "crm", scenarios.getProperty("crm_and_ticket.contact_id")))
         .isEqualTo(
-            profileOf(recordProfiles, "support", scenarios.getProperty("crm_and_ticket.ticket_id")));
-    assertThat(profileOf(recordProfiles, "web", scenarios.getProperty("shared_browser.message_id_a")))
+            profileOf(
+                recordProfiles, "support", scenarios.getProperty("crm_and_ticket.ticket_id")));
+    assertThat(
+            profileOf(recordProfiles, "web", scenarios.getProperty("shared_browser.message_id_a")))
         .isNotEqualTo(
             profileOf(recordProfiles, "web", scenarios.getProperty("shared_browser.message_id_b")));
   }
@@ -267,7 +279,11 @@ class StandaloneClusterIT {
     Path stdout = dir.resolve(name + ".out");
     Path stderr = dir.resolve(name + ".log");
     logs.add(stderr);
-    Process p = pb.directory(dir.toFile()).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    Process p =
+        pb.directory(dir.toFile())
+            .redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile())
+            .start();
     if (!p.waitFor(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
       stop(p);
       fail("jobs/submit-nightly.sh (" + name + ") did not end within " + RUN_TIMEOUT);
@@ -275,7 +291,9 @@ class StandaloneClusterIT {
     return new Submission(p.exitValue(), Files.readString(stdout), Files.readString(stderr));
   }
 
-  /** Starts a Spark daemon in its own JVM, as sbin/start-*.sh would, logging to target/it-cluster. */
+  /**
+   * Starts a Spark daemon in its own JVM, as sbin/start-*.sh would, logging to target/it-cluster.
+   */
   private Path startDaemon(String name, List<String> jvmOptions, String mainClass, String... args)
       throws IOException {
     List<String> command = new ArrayList<>();
@@ -288,13 +306,15 @@ class StandaloneClusterIT {
     ProcessBuilder pb = new ProcessBuilder(command);
     Path log = dir.resolve(name + ".log");
     logs.add(log);
-    // The worker builds each executor's command from SPARK_HOME/jars; without SPARK_SCALA_VERSION it
+    // The worker builds each executor's command from SPARK_HOME/jars; without SPARK_SCALA_VERSION
+    // it
     // looks for a Spark source build's folders and the executor dies.
     pb.environment().put("SPARK_HOME", sparkHome.toString());
     pb.environment().put("SPARK_SCALA_VERSION", "2.13");
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    daemons.add(pb.directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+    daemons.add(
+        pb.directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start());
     return log;
   }
 
@@ -330,8 +350,10 @@ class StandaloneClusterIT {
     for (Path log : logs) {
       try {
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        System.err.printf("===== %s (last %d of %d lines)%n", log, LOG_LINES_ON_FAILURE, lines.size());
-        lines.subList(Math.max(0, lines.size() - LOG_LINES_ON_FAILURE), lines.size())
+        System.err.printf(
+            "===== %s (last %d of %d lines)%n", log, LOG_LINES_ON_FAILURE, lines.size());
+        lines
+            .subList(Math.max(0, lines.size() - LOG_LINES_ON_FAILURE), lines.size())
             .forEach(System.err::println);
       } catch (IOException e) {
         System.err.println("===== " + log + ": cannot read: " + e);

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * jobs/submit-nightly.sh, the scheduler's wrapper around spark-submit: its copy of the Java 17 flags
- * equals pom.xml's {@code spark.java.opens}, it builds the spark-submit command line a scheduler
- * expects, and it passes the job's exit codes through (anything else from spark-submit becomes 1).
- * A stand-in bin/spark-submit records its arguments and exits with a chosen code; the real Spark path
- * is tested end to end by io.idgraph.it.StandaloneClusterIT.
+ * jobs/submit-nightly.sh, the scheduler's wrapper around spark-submit: its copy of the Java 17
+ * flags equals pom.xml's {@code spark.java.opens}, it builds the spark-submit command line a
+ * scheduler expects, and it passes the job's exit codes through (anything else from spark-submit
+ * becomes 1). A stand-in bin/spark-submit records its arguments and exits with a chosen code; the
+ * real Spark path is tested end to end by io.idgraph.it.StandaloneClusterIT.
  */
 class SubmitNightlyScriptTest {
   private static final Path SCRIPT = Fixtures.repoRoot().resolve("jobs/submit-nightly.sh");
@@ -47,7 +47,10 @@ class SubmitNightlyScriptTest {
     assertThat(scriptOpens()).isEqualTo(pomOpens()).contains("--add-opens=java.base/sun.nio.ch");
   }
 
-  /** A SPARK_HOME whose bin/spark-submit writes its arguments, one a line, and exits with $FAKE_EXIT. */
+  /**
+   * A SPARK_HOME whose bin/spark-submit writes its arguments, one a line, and exits with
+   * $FAKE_EXIT.
+   */
   private Path fakeSparkHome() throws IOException {
     Path bin = Files.createDirectories(dir.resolve("spark/bin"));
     Path submit = bin.resolve("spark-submit");
