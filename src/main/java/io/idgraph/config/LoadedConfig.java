@@ -13,6 +13,11 @@ public record LoadedConfig(Path file, JobConfig job) {
     if (path.contains("://") || path.startsWith("/") || inputRoot == null) {
       return path;
     }
+    if (inputRoot.contains("://")) {
+      // A URI root (s3a://bucket/exports) is joined as text: java.nio's Path folds "//" into "/",
+      // which loses the bucket or the namenode.
+      return inputRoot.endsWith("/") ? inputRoot + path : inputRoot + "/" + path;
+    }
     return Path.of(inputRoot).resolve(path).toString();
   }
 
