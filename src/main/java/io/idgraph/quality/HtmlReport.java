@@ -57,6 +57,8 @@ public final class HtmlReport {
       .up{color:#1d6b2f}
       .down{color:#a3261b}
       code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
+      .cols{display:flex;flex-wrap:wrap;gap:0 48px;align-items:flex-start}
+      .cols>section{flex:1 1 380px;min-width:0}
       svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}
       footer{margin-top:32px;color:#5a6473;font-size:12px}
       """;
@@ -70,8 +72,11 @@ public final class HtmlReport {
     html.append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
     summary(html, report);
     sources(html, m);
+    // Short sections side by side, so the page reads on one screen or two.
+    html.append("<div class=\"cols\">\n");
     rejections(html, m);
     merges(html, report);
+    html.append("</div>\n");
     reviewQueue(html, report);
     profiles(html, report);
     profileSizes(html, report.profileSizes());
@@ -203,7 +208,9 @@ public final class HtmlReport {
           .append(num(pending(report)))
           .append("</strong> scored pairs pending review in <code>merge_candidates</code>")
           .append(" (<code>idgraph review</code> approves or rejects them).</p>\n");
+      html.append("<div class=\"cols\">\n<div>\n");
       if (!byStatus.isEmpty()) {
+        html.append("<h3>Candidates by status</h3>\n");
         html.append("<table>\n<tr><th>status</th><th class=\"num\">pairs</th></tr>\n");
         byStatus.forEach(
             (status, n) -> {
@@ -213,11 +220,13 @@ public final class HtmlReport {
             });
         html.append("</table>\n");
       }
+      html.append("</div>\n<div>\n");
       if (!report.metrics().scoring().isEmpty()) {
         html.append("<h3>Scoring tonight</h3>\n<table>\n");
         report.metrics().scoring().forEach((k, v) -> countRow(html, k, v));
         html.append("</table>\n");
       }
+      html.append("</div>\n</div>\n");
     }
     html.append("</section>\n");
   }
@@ -225,15 +234,7 @@ public final class HtmlReport {
   private static void profiles(StringBuilder html, RunReport report) {
     RunMetrics m = report.metrics();
     html.append("<section id=\"profiles\">\n<h2>Profiles</h2>\n");
-    html.append("<h3>By state</h3>\n<table>\n");
-    m.profilesByState().forEach((k, v) -> countRow(html, k, v));
-    html.append("<tr class=\"total\"><td>all profiles</td>");
-    numCell(html, m.profiles());
-    html.append("</tr>\n</table>\n");
-    html.append("<h3>Distinct identifiers by type</h3>\n<table>\n");
-    m.identifiersByType().forEach((k, v) -> countRow(html, k, v));
-    html.append("</table>\n");
-    html.append("<h3>Profiles with several identifier types</h3>\n<p><strong>")
+    html.append("<p><strong>")
         .append(num(report.multiTypeProfiles()))
         .append("</strong> of ")
         .append(num(m.profiles()))
@@ -244,6 +245,15 @@ public final class HtmlReport {
                 : String.format(
                     Locale.ROOT, " (%.1f%%)", 100.0 * report.multiTypeProfiles() / m.profiles()))
         .append(" hold identifiers of two or more types.</p>\n");
+    html.append("<div class=\"cols\">\n<div>\n<h3>By state</h3>\n<table>\n");
+    m.profilesByState().forEach((k, v) -> countRow(html, k, v));
+    html.append("<tr class=\"total\"><td>all profiles</td>");
+    numCell(html, m.profiles());
+    html.append("</tr>\n</table>\n</div>\n<div>\n");
+    html.append("<h3>Distinct identifiers by type</h3>\n<table>\n");
+    m.identifiersByType().forEach((k, v) -> countRow(html, k, v));
+    html.append("</table>\n</div>\n<div>\n");
+    html.append("<h3>Profiles by identifier types held</h3>\n");
     html.append(
         "<table>\n<tr><th class=\"num\">identifier types</th><th class=\"num\">profiles</th></tr>\n");
     report
@@ -255,7 +265,7 @@ public final class HtmlReport {
               numCell(html, n);
               html.append("</tr>\n");
             });
-    html.append("</table>\n</section>\n");
+    html.append("</table>\n</div>\n</div>\n</section>\n");
   }
 
   private static void profileSizes(StringBuilder html, List<SizeBucket> buckets) {
@@ -318,8 +328,8 @@ public final class HtmlReport {
       html.append(
           "<table>\n<tr><th>type</th><th>hash (first "
               + ReportQueries.HASH_PREFIX
-              + " characters)</th><th class=\"num\">degree</th><th class=\"num\">names</th>"
-              + "<th class=\"num\">records</th></tr>\n");
+              + " characters)</th><th class=\"num\">degree</th><th class=\"num\">records</th>"
+              + "<th>why</th></tr>\n");
       for (Hub h : report.isolatedHubs()) {
         html.append("<tr><td>")
             .append(esc(h.idType()))
@@ -327,13 +337,12 @@ public final class HtmlReport {
             .append(esc(h.hashPrefix()))
             .append("\u2026</code></td>");
         numCellOrDash(html, h.degree());
-        numCellOrDash(html, h.names());
         numCell(html, h.records());
-        html.append("</tr>\n");
+        html.append("<td>").append(esc(h.detail())).append("</td></tr>\n");
       }
       html.append(
           "</table>\n<p class=\"note\">Degree: distinct emails, user ids and external ids seen with the"
-              + " identifier; names: distinct names. Full rows in <code>link_decisions</code>.</p>\n");
+              + " identifier. Every row in <code>link_decisions</code>.</p>\n");
     }
     html.append("</section>\n");
   }

@@ -120,8 +120,8 @@ public final class ReportQueries {
   }
 
   /**
-   * Tonight's isolated hubs, highest degree first (then most names, then hash), hashes cut to {@link
-   * #HASH_PREFIX} characters.
+   * Tonight's isolated hubs, highest degree first (then most records, then hash), hashes cut to
+   * {@link #HASH_PREFIX} characters.
    */
   public static List<Hub> isolatedHubs(Dataset<Row> decisions, String runId, int n) {
     List<Hub> out = new ArrayList<>();
@@ -133,23 +133,23 @@ public final class ReportQueries {
                     .and(col(Cols.RULE).equalTo(LinkDecisions.HUB_ISOLATION)))
             .orderBy(
                 col(LinkRules.DEGREE).desc_nulls_last(),
-                col(LinkRules.NAMES).desc_nulls_last(),
+                col(LinkRules.RECORDS).desc_nulls_last(),
                 col(Cols.ID_HASH))
             .limit(n)
             .select(
                 col(Cols.ID_TYPE),
                 substring(col(Cols.ID_HASH), 1, HASH_PREFIX),
                 col(LinkRules.DEGREE).cast("long"),
-                col(LinkRules.NAMES).cast("long"),
-                coalesce(col(LinkRules.RECORDS).cast("long"), lit(0L)))
+                coalesce(col(LinkRules.RECORDS).cast("long"), lit(0L)),
+                col(LinkDecisions.DETAIL))
             .collectAsList()) {
       out.add(
           new Hub(
               r.getString(0),
               r.getString(1),
               r.isNullAt(2) ? null : r.getLong(2),
-              r.isNullAt(3) ? null : r.getLong(3),
-              r.getLong(4)));
+              r.getLong(3),
+              r.getString(4)));
     }
     return out;
   }

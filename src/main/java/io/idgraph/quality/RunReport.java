@@ -44,10 +44,11 @@ public record RunReport(
   /**
    * @param hashPrefix the first characters of the identifier's HMAC, enough to find it in
    *     link_decisions
-   * @param degree distinct strong identifiers seen with it (null when isolated for names alone)
-   * @param names distinct names seen with it (null when isolated for degree alone)
+   * @param degree distinct emails, user ids and external ids seen with it (null when isolated for the
+   *     names seen with it alone)
+   * @param detail link_decisions' sentence saying why it was isolated
    */
-  public record Hub(String idType, String hashPrefix, Long degree, Long names, long records) {}
+  public record Hub(String idType, String hashPrefix, Long degree, long records, String detail) {}
 
   /**
    * The totals compared from one run to the next.

@@ -59,7 +59,8 @@ class HtmlReportTest {
         .contains("<code>p_largest</code></td><td class=\"num\">140</td><td class=\"num\">33</td><td>crm, web</td>");
     assertThat(element(HTML, "section", "identity-rules"))
         .contains("<td>hub_isolation</td><td class=\"num\">2</td><td class=\"num\">44</td>")
-        .contains("<code>0123456789ab\u2026</code></td><td class=\"num\">25</td><td class=\"num\">\u2013</td>");
+        .contains("<code>0123456789ab\u2026</code></td><td class=\"num\">25</td><td class=\"num\">30</td>")
+        .contains("<code>ba9876543210\u2026</code></td><td class=\"num\">\u2013</td><td class=\"num\">14</td>");
   }
 
   @Test

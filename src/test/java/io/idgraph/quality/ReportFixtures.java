@@ -73,7 +73,9 @@ final class ReportFixtures {
         List.of(
             new LargeProfile("p_largest", 140, 33, List.of("crm", "web")),
             new LargeProfile("p_second", 60, 12, List.of("web"))),
-        List.of(new Hub("phone", "0123456789ab", 25L, null, 30), new Hub("email", "ba9876543210", null, 22L, 14)),
+        List.of(
+            new Hub("phone", "0123456789ab", 25L, 30, "seen with 25 distinct emails; links nothing"),
+            new Hub("email", "ba9876543210", null, 14, "seen with 22 distinct names; links nothing")),
         new RunTotals(
             "run_20261127T010000Z_def456",
             Instant.parse("2026-11-27T01:00:00Z"),

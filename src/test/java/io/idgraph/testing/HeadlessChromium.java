@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Debian's chromium ({@code /usr/bin/chromium}, or {@code $CHROMIUM}) run headless on a local file,
@@ -40,6 +44,53 @@ public final class HeadlessChromium {
       assumeTrue(false, message + "; skipped outside CI");
     }
     return new HeadlessChromium(binary);
+  }
+
+  /** Measures every chart mark into {@code <pre id="marks">} as {chartId: [{w, h}, ...]}. */
+  private static final String MEASURE =
+      """
+      <script>
+      const marks = {};
+      document.querySelectorAll('svg.chart').forEach(svg => {
+        marks[svg.id] = Array.from(svg.querySelectorAll('rect.bar')).map(r => {
+          const box = r.getBoundingClientRect();
+          return {w: box.width, h: box.height};
+        });
+      });
+      const pre = document.createElement('pre');
+      pre.id = 'marks';
+      pre.textContent = JSON.stringify(marks);
+      document.body.appendChild(pre);
+      </script>
+      """;
+
+  /**
+   * The on-screen size of every bar ({@code rect.bar}) of every chart ({@code svg.chart}) of an HTML
+   * page, as {chartId: [{w, h}, ...]} in document order. A copy of the page gets a measuring script
+   * before {@code </body>} (the page itself needs none) that writes the sizes into the DOM chromium
+   * dumps.
+   */
+  public JsonNode measureChartMarks(String html, Path workDir) throws IOException, InterruptedException {
+    assertThat(html).contains("</body>");
+    Path page = workDir.resolve("measured.html");
+    Files.writeString(page, html.replace("</body>", MEASURE + "</body>"));
+    String dom = dumpDom(page, workDir);
+    Matcher m = Pattern.compile("<pre id=\"marks\">(.*?)</pre>", Pattern.DOTALL).matcher(dom);
+    assertThat(m.find())
+        .as("the measuring script ran; DOM starts: %s", dom.substring(0, Math.min(500, dom.length())))
+        .isTrue();
+    return new ObjectMapper().readTree(m.group(1));
+  }
+
+  /** Asserts {@code chart} has {@code expected} bars, each drawn wider and taller than zero. */
+  public static void assertEveryMarkDrawn(JsonNode marks, String chart, int expected) {
+    JsonNode bars = marks.get(chart);
+    assertThat(bars).as("chart %s measured", chart).isNotNull();
+    assertThat(bars.size()).as("bars of %s", chart).isEqualTo(expected);
+    for (JsonNode bar : bars) {
+      assertThat(bar.get("w").asDouble()).as("bar width in %s", chart).isPositive();
+      assertThat(bar.get("h").asDouble()).as("bar height in %s", chart).isPositive();
+    }
   }
 
   /** The DOM after the page's scripts ran, as chromium serializes it. */
