@@ -77,7 +77,12 @@ public final class ReportQueries {
                 aggregate(map_values(col(Cols.IDENTIFIER_COUNTS)), lit(0L), (acc, v) -> acc.plus(v)),
                 col(Cols.SOURCES))
             .collectAsList()) {
-      out.add(new LargeProfile(r.getString(0), r.getLong(1), r.getLong(2), r.getList(3)));
+      out.add(
+          new LargeProfile(
+              r.getString(0),
+              r.getLong(1),
+              r.getLong(2),
+              r.isNullAt(3) ? List.of() : List.copyOf(r.<String>getList(3))));
     }
     return out;
   }
