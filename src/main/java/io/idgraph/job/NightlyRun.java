@@ -686,6 +686,8 @@ public final class NightlyRun {
               ctx, records, recordsBySource, rejected, allLinks, allProfiles, merges, allDecisions, allEdges,
               metricsStart, idChanges, nightClustering.stats().asMap());
       sink.append(OutputTables.RUN_METRICS, MetricsTable.of(spark, metrics));
+      // <output>/report.html from the tables as written; a failure there only warns (RunReports).
+      RunReports.write(spark, ctx.outputRoot(), metrics);
       return RunResult.ran(metrics);
     } finally {
       spark.sparkContext().clearJobGroup();

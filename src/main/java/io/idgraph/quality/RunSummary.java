@@ -3,6 +3,7 @@ package io.idgraph.quality;
 import io.idgraph.quality.RunMetrics.SourceCounts;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.hadoop.fs.Path;
 
 /** The console summary printed at the end of a run. */
 public final class RunSummary {
@@ -77,6 +78,7 @@ public final class RunSummary {
       out.append(String.format("    %-22s %8.1f s%n", e.getKey(), e.getValue()));
     }
     out.append(String.format("%n  tables written under %s%n", outputRoot));
+    out.append(String.format("  report: %s%n", new Path(outputRoot, HtmlReport.FILE_NAME)));
     return out.toString();
   }
 }

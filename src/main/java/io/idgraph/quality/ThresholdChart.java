@@ -76,12 +76,12 @@ public final class ThresholdChart {
             Locale.ROOT,
             "  <rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>%n",
             WIDTH, HEIGHT));
-    text(svg, (LEFT + RIGHT) / 2, 28, "middle", "font-size=\"16\" font-weight=\"bold\"", TITLE);
+    Svg.text(svg, (LEFT + RIGHT) / 2, 28, "middle", "font-size=\"16\" font-weight=\"bold\"", TITLE);
     axes(svg, xMin);
     if (deterministic != null) {
       double y = y(deterministic.pairwiseRecall());
       svg.append("  <g id=\"deterministic-recall\">\n");
-      line(svg, LEFT, y, RIGHT, y, SERIES.get(2).color(), 1.5, DASH);
+      Svg.line(svg, LEFT, y, RIGHT, y, SERIES.get(2).color(), 1.5, DASH);
       svg.append("  </g>\n");
     }
     mergeThresholdMarker(svg, mergeThreshold, xMin);
@@ -98,21 +98,21 @@ public final class ThresholdChart {
     svg.append("  <g id=\"axes\">\n");
     for (int i = 0; i <= 10; i++) {
       double y = y(i / 10.0);
-      line(svg, LEFT, y, RIGHT, y, "#e5e5e5", 1, null);
-      line(svg, LEFT - 5, y, LEFT, y, GREY, 1, null);
-      text(svg, LEFT - 8, y + 4, "end", null, String.format(Locale.ROOT, "%.1f", i / 10.0));
+      Svg.line(svg, LEFT, y, RIGHT, y, "#e5e5e5", 1, null);
+      Svg.line(svg, LEFT - 5, y, LEFT, y, GREY, 1, null);
+      Svg.text(svg, LEFT - 8, y + 4, "end", null, String.format(Locale.ROOT, "%.1f", i / 10.0));
     }
     int step = (100 - xMin) / 5 > 12 ? 10 : 5;
     for (int h = xMin; h <= 100; h += 5) {
       double x = x(h / 100.0, xMin);
-      line(svg, x, BOTTOM, x, BOTTOM + 5, GREY, 1, null);
+      Svg.line(svg, x, BOTTOM, x, BOTTOM + 5, GREY, 1, null);
       if (h % step == 0) {
-        text(svg, x, BOTTOM + 19, "middle", null, String.format(Locale.ROOT, "%.2f", h / 100.0));
+        Svg.text(svg, x, BOTTOM + 19, "middle", null, String.format(Locale.ROOT, "%.2f", h / 100.0));
       }
     }
-    line(svg, LEFT, BOTTOM, RIGHT, BOTTOM, GREY, 1, null);
-    line(svg, LEFT, TOP, LEFT, BOTTOM, GREY, 1, null);
-    text(svg, (LEFT + RIGHT) / 2, BOTTOM + 42, "middle", null, "merge threshold (probability)");
+    Svg.line(svg, LEFT, BOTTOM, RIGHT, BOTTOM, GREY, 1, null);
+    Svg.line(svg, LEFT, TOP, LEFT, BOTTOM, GREY, 1, null);
+    Svg.text(svg, (LEFT + RIGHT) / 2, BOTTOM + 42, "middle", null, "merge threshold (probability)");
     svg.append(
         String.format(
             Locale.ROOT,
@@ -127,8 +127,8 @@ public final class ThresholdChart {
     double x = x(mergeThreshold, xMin);
     boolean nearRight = x > RIGHT - 140;
     svg.append("  <g id=\"merge-threshold\">\n");
-    line(svg, x, TOP, x, BOTTOM, GREY, 1.5, DASH);
-    text(
+    Svg.line(svg, x, TOP, x, BOTTOM, GREY, 1.5, DASH);
+    Svg.text(
         svg,
         nearRight ? x - 4 : x + 4,
         TOP + 14,
@@ -167,17 +167,17 @@ public final class ThresholdChart {
     double y = TOP + 10;
     svg.append("  <g id=\"legend\">\n");
     for (Series s : SERIES) {
-      line(svg, RIGHT + 20, y, RIGHT + 44, y, s.color(), s.width(), null);
-      text(svg, RIGHT + 52, y + 4, "start", null, s.name());
+      Svg.line(svg, RIGHT + 20, y, RIGHT + 44, y, s.color(), s.width(), null);
+      Svg.text(svg, RIGHT + 52, y + 4, "start", null, s.name());
       y += 22;
     }
     if (withDeterministic) {
-      line(svg, RIGHT + 20, y, RIGHT + 44, y, SERIES.get(2).color(), 1.5, DASH);
-      text(svg, RIGHT + 52, y + 4, "start", null, DETERMINISTIC_RECALL);
+      Svg.line(svg, RIGHT + 20, y, RIGHT + 44, y, SERIES.get(2).color(), 1.5, DASH);
+      Svg.text(svg, RIGHT + 52, y + 4, "start", null, DETERMINISTIC_RECALL);
       y += 22;
     }
-    line(svg, RIGHT + 20, y, RIGHT + 44, y, GREY, 1.5, DASH);
-    text(svg, RIGHT + 52, y + 4, "start", null, MERGE_THRESHOLD);
+    Svg.line(svg, RIGHT + 20, y, RIGHT + 44, y, GREY, 1.5, DASH);
+    Svg.text(svg, RIGHT + 52, y + 4, "start", null, MERGE_THRESHOLD);
     svg.append("  </g>\n");
   }
 
@@ -190,24 +190,6 @@ public final class ThresholdChart {
     return BOTTOM - Math.max(0, Math.min(1, share)) * (BOTTOM - TOP);
   }
 
-  private static void line(
-      StringBuilder svg,
-      double x1,
-      double y1,
-      double x2,
-      double y2,
-      String color,
-      double width,
-      String dash) {
-    svg.append(
-        String.format(
-            Locale.ROOT,
-            "    <line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\""
-                + " stroke-width=\"%.1f\"%s/>%n",
-            x1, y1, x2, y2, color, width,
-            dash == null ? "" : " stroke-dasharray=\"" + dash + "\""));
-  }
-
   private static void polyline(StringBuilder svg, List<String> points, Series s) {
     if (points.size() > 1) {
       svg.append(
@@ -216,15 +198,5 @@ public final class ThresholdChart {
               "    <polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"%.1f\"/>%n",
               String.join(" ", points), s.color(), s.width()));
     }
-  }
-
-  /** A text element; the content is always one of this class's own labels or a number. */
-  private static void text(
-      StringBuilder svg, double x, double y, String anchor, String attributes, String content) {
-    svg.append(
-        String.format(
-            Locale.ROOT,
-            "    <text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\"%s>%s</text>%n",
-            x, y, anchor, attributes == null ? "" : " " + attributes, content));
   }
 }
