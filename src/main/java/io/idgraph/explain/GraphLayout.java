@@ -13,7 +13,7 @@ import java.util.Random;
 public final class GraphLayout {
   private static final int ROUNDS = 300;
   private static final long SEED = 42;
-  private static final double GRAVITY = 0.05;
+  private static final double GRAVITY = 0.3;
 
   private GraphLayout() {}
 

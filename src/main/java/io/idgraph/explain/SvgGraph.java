@@ -19,8 +19,8 @@ import java.util.Map;
  * XML-escaped; hover titles carry the full hash and record counts.
  */
 public final class SvgGraph {
-  private static final double LEGEND_WIDTH = 230;
-  private static final double MARGIN = 60;
+  private static final double LEGEND_WIDTH = 260;
+  private static final double MARGIN = 90;
   private static final int MAX_DETAIL = 40;
 
   /** Fill colours by identifier type; external ids share one, types not listed are grey. */
@@ -287,8 +287,12 @@ public final class SvgGraph {
     return (e.method() + " " + confidence(e.confidence()) + " " + detail).strip();
   }
 
+  /** "1.00" for a certain link, three decimals otherwise (0.998 must not read as 1.00). */
   static String confidence(double c) {
-    return Double.isNaN(c) ? "?" : String.format(Locale.ROOT, "%.2f", c);
+    if (Double.isNaN(c)) {
+      return "?";
+    }
+    return String.format(Locale.ROOT, c >= 1.0 ? "%.2f" : "%.3f", c);
   }
 
   private static String colourKey(String idType) {

@@ -26,13 +26,18 @@ public final class LookupText {
 
   public static String format(LookupResult result) {
     StringBuilder out = new StringBuilder();
-    if (result.key() != null) {
-      out.append("looked up: ").append(result.key().describe()).append('\n');
-    }
     if (!result.found()) {
       out.append("no profile holds ").append(result.key().describe()).append('\n');
       decisions(out, result.decisions());
+      if (result.decisions().isEmpty()) {
+        out.append(
+            "(no record of the last run carries it; if one should, check that --config hashes with"
+                + " the nightly job's key: IDGRAPH_HASH_KEY or hashing.key_file)\n");
+      }
       return out.toString();
+    }
+    if (result.key() != null) {
+      out.append("looked up: ").append(result.key().describe()).append('\n');
     }
     if (result.report() == null) {
       List<Holder> holders = result.holders();
@@ -101,7 +106,15 @@ public final class LookupText {
         .append(")\n");
     List<List<String>> rows = new ArrayList<>();
     rows.add(
-        List.of("type", "hash", "records", "first seen", "last seen", "sources", "link", "rules"));
+        List.of(
+            "type",
+            "hash (first " + HASH_CHARS + ")",
+            "records",
+            "first seen",
+            "last seen",
+            "sources",
+            "link",
+            "rules"));
     for (Identifier i : r.identifiers()) {
       rows.add(
           List.of(
