@@ -344,9 +344,10 @@ class InspectCommandsTest {
     NodeList groups = doc.getElementsByTagName("g");
     for (int i = 0; i < groups.getLength(); i++) {
       Element g = (Element) groups.item(i);
-      if (g.getAttribute("class").startsWith("node")) {
+      String cls = g.getAttribute("class");
+      if (cls.equals("node") || cls.startsWith("node ")) {
         nodeHashes.add(g.getAttribute("data-id-hash"));
-      } else if (g.getAttribute("class").equals("edge")) {
+      } else if (cls.equals("edge")) {
         edges.add(g);
       }
     }
