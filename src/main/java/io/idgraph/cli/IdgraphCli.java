@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 
 /**
  * Entry point of the idgraph command line: {@code idgraph
- * run|generate|evaluate|explain|merge|unmerge|block|review|bench-components|copy-baseline ...}.
+ * run|generate|evaluate|explain|merge|unmerge|block|review|lookup|sql|graph|bench-components|copy-baseline
+ * ...}.
  */
 @Command(
     name = "idgraph",
@@ -25,6 +26,9 @@ import picocli.CommandLine.Command;
       UnmergeCommand.class,
       BlockCommand.class,
       ReviewCommand.class,
+      LookupCommand.class,
+      SqlCommand.class,
+      GraphCommand.class,
       ComponentsBenchCommand.class,
       CopyBaselineCommand.class
     })
