@@ -4,7 +4,12 @@ import io.idgraph.inspect.OutputCatalog;
 import io.idgraph.inspect.ResultFormat;
 import io.idgraph.inspect.ResultPage;
 import io.idgraph.inspect.SqlQuery;
+import io.idgraph.config.BadInputException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -37,8 +42,20 @@ public final class SqlCommand implements Callable<Integer> {
 
   @Mixin OutputOptions options;
 
-  @Parameters(index = "0", paramLabel = "QUERY", description = "The Spark SQL query (quote it).")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "QUERY",
+      description =
+          "The Spark SQL query (quote it). One that starts with a -- comment goes after a lone --,"
+              + " or in --file.")
   String query;
+
+  @Option(
+      names = "--file",
+      paramLabel = "FILE",
+      description = "Read the query from this file instead ('-' reads standard input).")
+  Path file;
 
   @Option(
       names = "--format",
@@ -57,9 +74,10 @@ public final class SqlCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ResultFormat resultFormat = parseFormat(format);
+    String statement = query();
     SparkSession spark = options.spark("sql");
     OutputCatalog catalog = OutputCatalog.open(spark, options.outputRoot());
-    ResultPage page = SqlQuery.run(spark, catalog, query, limit, resultFormat);
+    ResultPage page = SqlQuery.run(spark, catalog, statement, limit, resultFormat);
     PrintWriter out = spec.commandLine().getOut();
     out.print(resultFormat.render(page));
     out.flush();
@@ -69,6 +87,27 @@ public final class SqlCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("idgraph: (first " + printed + " rows; use --limit)");
     }
     return ExitCodes.OK;
+  }
+
+  /** The query from the argument or --file (exactly one), without a trailing semicolon. */
+  private String query() {
+    if ((query == null) == (file == null)) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "Give the query either as an argument or with --file, not both or neither");
+    }
+    String text = query;
+    if (file != null) {
+      try {
+        text =
+            file.toString().equals("-")
+                ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                : Files.readString(file);
+      } catch (IOException e) {
+        throw new BadInputException("Cannot read the query file " + file + ": " + e.getMessage());
+      }
+    }
+    // A query pasted from a .sql file ends with ';', which Spark's parser refuses.
+    return text.strip().replaceAll(";+$", "").strip();
   }
 
   private ResultFormat parseFormat(String value) {

@@ -131,6 +131,25 @@ class InspectCommandsTest {
   }
 
   @Test
+  void sqlReadsAQueryFileWithCommentsAndTheTimelineSpansSources(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("segment.sql");
+    Files.writeString(
+        file,
+        "-- CRM contacts who also came to the site: one GROUP BY over the timeline\n"
+            + "SELECT profile_id FROM profile_events GROUP BY profile_id\n"
+            + "HAVING count_if(event_type = 'contact_created') > 0 AND count_if(source = 'web') > 0;\n");
+    Result r = cli(with("sql", "--format", "csv", "--file", file.toString()));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("profile_id\r\n" + profileOf("crm", "C1") + "\r\n");
+    // The same query as an argument after a lone --, as a shell user pastes it.
+    Result inline = cli(with("sql", "--format", "csv", "--", Files.readString(file)));
+    assertThat(inline.code()).as(inline.err()).isZero();
+    assertThat(inline.out()).isEqualTo(r.out());
+    Result both = cli(with("sql", "--file", file.toString(), "SELECT 1"));
+    assertThat(both.code()).isEqualTo(2);
+  }
+
+  @Test
   void sqlWritesRfc4180CsvAndJsonLines() throws Exception {
     Result csv =
         cli(
