@@ -2,6 +2,7 @@ package io.idgraph.profile;
 
 import static org.apache.spark.sql.functions.*;
 
+import io.idgraph.normalize.PiiScrubber;
 import io.idgraph.normalize.RecordNormalizer;
 import io.idgraph.schema.Cols;
 import io.idgraph.source.RawRecords;
@@ -26,8 +27,8 @@ import org.apache.spark.sql.Row;
  *   <li>a record that declares nothing (a generic source) is one event {@code record} at its time.
  * </ul>
  *
- * Page paths, campaigns and properties come from the record's attributes, which the normalize stage
- * already scrubbed of e-mails, phones, IPs and query-string values (normalize.PiiScrubber).
+ * Page paths, campaigns and properties come from the record's attributes, scrubbed of e-mails,
+ * phones, IPs and query-string values (normalize.PiiScrubber; the normalize stage already did it).
  * {@code properties} holds the other attributes (referrer, campaign source and medium, device type,
  * channel, subscription status).
  */
@@ -55,7 +56,9 @@ public final class ProfileEvents {
    * in the profile_events shape.
    */
   public static Dataset<Row> of(Dataset<Row> records, String runId) {
-    Column attributes = col(Cols.ATTRIBUTES);
+    // Scrubbed again (a no-op on scrubbed values): records an older idgraph stored in source_records
+    // kept their attributes raw, and a scoped night builds events from them.
+    Column attributes = PiiScrubber.scrubAttributes(col(Cols.ATTRIBUTES));
     Column declared =
         transform(
             map_entries(

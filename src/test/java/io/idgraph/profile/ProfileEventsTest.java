@@ -18,7 +18,8 @@ class ProfileEventsTest {
         "SELECT * FROM VALUES "
             + "('p1', 'web', 'm1', TIMESTAMP '2026-03-01 10:00:00', map('type', 'page', 'page_path', '/pricing',"
             + "   'campaign_name', 'winter-sale', 'referrer', 'https://www.google.com/', 'device_type', 'ios')),"
-            + "('p1', 'web', 'm2', TIMESTAMP '2026-03-01 10:05:00', map('type', 'track', 'event', 'Signed In')),"
+            + "('p1', 'web', 'm2', TIMESTAMP '2026-03-01 10:05:00', map('type', 'track', 'event', 'Signed In',"
+            + "   'page_path', '/login?email=ann@x.org')),"
             + "('p1', 'email', 's1', TIMESTAMP '2026-03-02 08:00:00', map('status', 'subscribed',"
             + "   'event:email_subscribed', '2026-01-01', 'event:email_opened', '2026-03-02T08:00:00Z')),"
             + "('p2', 'support', 't1', TIMESTAMP '2026-02-10 09:00:00', map('channel', 'phone',"
@@ -53,7 +54,8 @@ class ProfileEventsTest {
         .containsExactly(
             "p1|m1|page|null|2026-03-01 10:00:00.0|/pricing|winter-sale|"
                 + "{referrer=https://www.google.com/, device_type=ios}",
-            "p1|m2|track|Signed In|2026-03-01 10:05:00.0|null|null|{}",
+            // Stored raw by an older idgraph: scrubbed on the way to the timeline.
+            "p1|m2|track|Signed In|2026-03-01 10:05:00.0|/login?email=[redacted]|null|{}",
             "p1|s1|email_opened|null|2026-03-02 08:00:00.0|null|null|{status=subscribed}",
             "p1|s1|email_subscribed|null|2026-01-01 00:00:00.0|null|null|{status=subscribed}",
             // The contact's update time does not parse: no event for it, the creation stands.
