@@ -2,6 +2,7 @@ package io.idgraph.explain;
 
 import io.idgraph.explain.ProfileGraph.Edge;
 import io.idgraph.explain.ProfileGraph.Node;
+import io.idgraph.quality.Markup;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -71,11 +72,11 @@ public final class SvgGraph {
             width,
             height));
     svg.append("<title>identity graph of profile ")
-        .append(escape(graph.profileId()))
+        .append(Markup.escape(graph.profileId()))
         .append("</title>\n");
     svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
     svg.append("<text x=\"12\" y=\"22\" font-size=\"15\" font-weight=\"bold\">profile ")
-        .append(escape(graph.profileId()))
+        .append(Markup.escape(graph.profileId()))
         .append("</text>\n");
     svg.append(
         String.format(
@@ -86,7 +87,7 @@ public final class SvgGraph {
     if (graph.omittedNodes() > 0 || graph.omittedEdges() > 0) {
       svg.append("<text class=\"omitted\" x=\"12\" y=\"56\" fill=\"#b00\">")
           .append(
-              escape(
+              Markup.escape(
                   "not drawn: "
                       + graph.omittedNodes()
                       + " identifiers (fewest records, anonymous types first), "
@@ -112,11 +113,11 @@ public final class SvgGraph {
               Locale.ROOT,
               "<g class=\"edge\" data-method=\"%s\" data-confidence=\"%s\" data-src=\"%s\""
                   + " data-dst=\"%s\"><title>%s</title>",
-              escape(e.method()),
+              Markup.escape(e.method()),
               confidence(e.confidence()),
-              escape(e.src()),
-              escape(e.dst()),
-              escape(label + (e.records() > 0 ? " (" + e.records() + " records)" : ""))));
+              Markup.escape(e.src()),
+              Markup.escape(e.dst()),
+              Markup.escape(label + (e.records() > 0 ? " (" + e.records() + " records)" : ""))));
       svg.append(
           String.format(
               Locale.ROOT,
@@ -136,7 +137,7 @@ public final class SvgGraph {
               (x1 + x2) / 2,
               (y1 + y2) / 2 - 3,
               edgeColour(e.method()),
-              escape(label)));
+              Markup.escape(label)));
       svg.append("</g>\n");
     }
     svg.append("</g>\n");
@@ -162,9 +163,9 @@ public final class SvgGraph {
               Locale.ROOT,
               "<g class=\"node%s\" data-id-type=\"%s\" data-id-hash=\"%s\"><title>%s</title>",
               n.held() ? " held" : "",
-              escape(n.idType()),
-              escape(n.idHash()),
-              escape(title)));
+              Markup.escape(n.idType()),
+              Markup.escape(n.idHash()),
+              Markup.escape(title)));
       svg.append(
           String.format(
               Locale.ROOT,
@@ -183,7 +184,7 @@ public final class SvgGraph {
               pos[i][0],
               pos[i][1] + r + 12,
               n.held() ? " fill=\"#777\"" : "",
-              escape(n.idType() + " " + n.shortHash() + (n.held() ? " [" + String.join(",", n.rules()) + "]" : ""))));
+              Markup.escape(n.idType() + " " + n.shortHash() + (n.held() ? " [" + String.join(",", n.rules()) + "]" : ""))));
       svg.append("</g>\n");
     }
     svg.append("</g>\n");
@@ -220,7 +221,7 @@ public final class SvgGraph {
               COLOURS.get(type),
               x + 20,
               y,
-              escape(type.equals("external_id") ? "external_id:*" : type)));
+              Markup.escape(type.equals("external_id") ? "external_id:*" : type)));
     }
     for (String type : present) {
       if (!COLOURS.containsKey(type)) {
@@ -234,7 +235,7 @@ public final class SvgGraph {
                 y - 4,
                 x + 20,
                 y,
-                escape(type)));
+                Markup.escape(type)));
       }
     }
     y += 20;
@@ -265,7 +266,7 @@ public final class SvgGraph {
               dash(method),
               x + 20,
               y,
-              escape(method + legendNote(method))));
+              Markup.escape(method + legendNote(method))));
     }
     svg.append("</g>\n");
   }
@@ -317,29 +318,5 @@ public final class SvgGraph {
       case ProfileGraph.MANUAL -> " stroke-dasharray=\"2,3\"";
       default -> "";
     };
-  }
-
-  /** XML text and attribute escaping; characters XML 1.0 forbids are dropped. */
-  static String escape(String s) {
-    if (s == null) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&apos;");
-        default -> {
-          if (c >= 0x20 || c == '\n' || c == '\t' || c == '\r') {
-            out.append(c);
-          }
-        }
-      }
-    }
-    return out.toString();
   }
 }
