@@ -11,6 +11,7 @@ import io.idgraph.explain.LinkChain;
 import io.idgraph.explain.RecordRef;
 import io.idgraph.explain.Scope;
 import io.idgraph.sink.OutputTables;
+import io.idgraph.sink.RunCommits;
 import io.idgraph.spark.SparkSessions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -77,7 +78,10 @@ public final class ExplainCommand implements Callable<Integer> {
       throw new BadInputException("No record_profiles Delta table at " + recordProfilesPath);
     }
     SparkSession spark = SparkSessions.getOrCreate("idgraph explain", Map.of());
-    Dataset<Row> recordProfiles = spark.read().format("delta").load(recordProfilesPath.toString());
+    // As the last finished night committed them (RunCommits): never half of a night being written.
+    Dataset<Row> recordProfiles =
+        RunCommits.readCommitted(spark, output.toString(), OutputTables.RECORD_PROFILES)
+            .orElseThrow(() -> new BadInputException("No committed night in " + output + " yet"));
     ExplainInputs.requireColumns(
         recordProfiles, recordProfilesPath.toString(), ExplainInputs.RECORD_PROFILES_COLUMNS);
     Optional<Dataset<Row>> candidates =
@@ -142,9 +146,9 @@ public final class ExplainCommand implements Callable<Integer> {
     if (!isDeltaTable(path)) {
       return Optional.empty();
     }
-    Dataset<Row> table = spark.read().format("delta").load(path.toString());
-    ExplainInputs.requireColumns(table, path.toString(), columns);
-    return Optional.of(table);
+    Optional<Dataset<Row>> table = RunCommits.readCommitted(spark, output.toString(), name);
+    table.ifPresent(t -> ExplainInputs.requireColumns(t, path.toString(), columns));
+    return table;
   }
 
   private static boolean isDeltaTable(Path path) {

@@ -1,6 +1,8 @@
 package io.idgraph.inspect;
 
 import io.idgraph.config.BadInputException;
+import io.idgraph.sink.OutputTables;
+import io.idgraph.sink.RunCommits;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,10 @@ import org.apache.spark.sql.SparkSession;
  * update. Folders whose names are not SQL identifiers (letters, digits, underscores, not starting
  * with a digit) are skipped, since a view cannot be named after them. Listing goes through Hadoop's
  * FileSystem, so local folders and object-store URIs work alike.
+ *
+ * <p>Every night table is read at the version the last finished night committed (see {@link
+ * RunCommits}): a night writing right now, or one that died halfway, is invisible until it commits,
+ * so a query never joins tonight's profiles with last night's record_profiles.
  */
 public final class OutputCatalog {
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -28,11 +34,14 @@ public final class OutputCatalog {
   private final SparkSession spark;
   private final String root;
   private final Map<String, String> tables;
+  private final Optional<RunCommits.Commit> committed;
 
-  private OutputCatalog(SparkSession spark, String root, Map<String, String> tables) {
+  private OutputCatalog(
+      SparkSession spark, String root, Map<String, String> tables, Optional<RunCommits.Commit> committed) {
     this.spark = spark;
     this.root = root;
     this.tables = tables;
+    this.committed = committed;
   }
 
   /**
@@ -64,7 +73,15 @@ public final class OutputCatalog {
       throw new BadInputException(
           "No Delta tables under " + root + " (run the nightly job first, or check --output)");
     }
-    return new OutputCatalog(spark, root, found);
+    Optional<RunCommits.Commit> committed = RunCommits.last(spark, root);
+    // A night table the last commit does not list was created by a night that has not committed.
+    committed.ifPresent(
+        c -> found.keySet().removeIf(t -> OutputTables.ALL.contains(t) && !c.versions().containsKey(t)));
+    if (found.isEmpty()) {
+      throw new BadInputException(
+          "No committed Delta tables under " + root + " yet (the first night has not finished)");
+    }
+    return new OutputCatalog(spark, root, found, committed);
   }
 
   /** The output folder as given. */
@@ -79,8 +96,9 @@ public final class OutputCatalog {
 
   /** The table as a lazy Dataset, or empty when the output has no such table. */
   public Optional<Dataset<Row>> table(String name) {
-    String path = tables.get(name);
-    return path == null ? Optional.empty() : Optional.of(spark.read().format("delta").load(path));
+    return tables.containsKey(name)
+        ? RunCommits.readCommitted(spark, root, name, committed)
+        : Optional.empty();
   }
 
   /**

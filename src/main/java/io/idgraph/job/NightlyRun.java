@@ -40,6 +40,7 @@ import io.idgraph.scoring.CandidateScoring.Scored;
 import io.idgraph.scoring.ScoredLinks;
 import io.idgraph.scoring.ScoringModel;
 import io.idgraph.sink.DeltaSink;
+import io.idgraph.sink.RunCommits;
 import io.idgraph.spark.Plans;
 import io.idgraph.sink.OutputTables;
 import io.idgraph.source.RawRecords;
@@ -129,6 +130,9 @@ public final class NightlyRun {
     RuleAwareClustering driverClustering = RuleAwareClustering.onDriver(constraints);
     try (OutputLock lock =
         OutputLock.acquire(ctx.outputRoot(), ctx.runId(), spark.sparkContext().hadoopConfiguration())) {
+      // A writer that died before its commit left tables ahead of the last committed night: put them
+      // back first, so tonight builds on that night and re-reads what the dead one had read.
+      RunCommits.recover(spark, ctx.outputRoot(), ctx.runId());
       // Last night's state and the admins' instructions, both from the output tables (lazy).
       PreviousRun previous = PreviousRun.read(spark, ctx.outputRoot());
       ManualInstructions manual = ManualInstructions.read(spark, ctx.outputRoot());
@@ -160,6 +164,7 @@ public final class NightlyRun {
       List<SourceBatch> batches =
           stage("open-sources", () -> RunInputs.read(spark, registry, ctx, plan));
       fact("%d source(s) opened", batches.size());
+      FaultPoints.reach(FaultPoints.READ);
       Dataset<Row> raw = batches.get(0).records();
       Dataset<Row> wholeRowsRejected = batches.get(0).rejected();
       for (SourceBatch b : batches.subList(1, batches.size())) {
@@ -397,6 +402,7 @@ public final class NightlyRun {
       boolean smallScope = scope != null && scopeRecords <= DRIVER_CLUSTERING_MAX_RECORDS;
       RuleAwareClustering nightClustering = smallScope ? driverClustering : clustering;
       Result clustered = stage("components", () -> nightClustering.cluster(atomIds));
+      FaultPoints.reach(FaultPoints.COMPONENTS);
       // Both cached and materialized by the clustering until release().
       Dataset<Row> deterministic = persist(ProfileAssignment.assign(atomized, clustered.atomGroups()));
       Dataset<Row> refusals = LinkDecisions.refusedLinks(clustered.refusals());
@@ -616,7 +622,7 @@ public final class NightlyRun {
       Map<String, Long> recordsBySource = bySource.get();
       checkPublishGate(ctx, recordsBySource, previous.present(), previousProfiles, merged.get());
 
-      DeltaSink sink = new DeltaSink(spark, ctx.outputRoot(), ctx.runId(), plan.sequence());
+      DeltaSink sink = new DeltaSink(spark, ctx.outputRoot(), ctx.runId());
       stage(
           "write",
           () -> {
@@ -643,6 +649,7 @@ public final class NightlyRun {
                 .add(() -> sink.append(OutputTables.LINK_DECISIONS, allDecisions))
                 .add(() -> sink.append(OutputTables.RECORD_CHANGES, recordChanges))
                 .run();
+            FaultPoints.reach(FaultPoints.WRITE);
             // Last: once the manifest lists tonight's files, the next night takes them as consumed.
             sink.append(
                 OutputTables.RUN_MANIFEST,
@@ -686,6 +693,9 @@ public final class NightlyRun {
               ctx, records, recordsBySource, rejected, allLinks, allProfiles, merges, allDecisions, allEdges,
               metricsStart, idChanges, nightClustering.stats().asMap());
       sink.append(OutputTables.RUN_METRICS, MetricsTable.of(spark, metrics));
+      FaultPoints.reach(FaultPoints.COMMIT);
+      // The night counts from here: one atomic append records every table's version (RunCommits).
+      RunCommits.commit(spark, ctx.outputRoot(), ctx.runId(), RunCommits.RUN);
       // <output>/report.html from the tables as written; a failure there only warns (RunReports).
       RunReports.write(spark, ctx.outputRoot(), metrics);
       return RunResult.ran(metrics);

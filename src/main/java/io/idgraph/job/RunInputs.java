@@ -41,7 +41,7 @@ public final class RunInputs {
   /**
    * Tonight's input plan.
    *
-   * @param sequence tonight's run sequence number: the manifest's, and the Delta txnVersion of appends
+   * @param sequence tonight's run sequence number, in the manifest
    * @param previousState the earlier nights' records ({@code source_records}), or null when tonight
    *     reads everything
    */

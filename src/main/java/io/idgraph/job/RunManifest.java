@@ -168,7 +168,7 @@ public final class RunManifest {
 
   /**
    * Tonight's sequence number: one past the last run's, and past the count of runs in {@code
-   * run_metrics}, so the Delta {@code txnVersion} of appended tables keeps growing even if the
+   * run_metrics}, so the sequence keeps growing even if the
    * manifest were lost while the other tables stayed.
    */
   public static long nextSequence(SparkSession spark, String outputRoot, Optional<History> history) {

@@ -2,11 +2,11 @@ package io.idgraph.ops;
 
 import static org.apache.spark.sql.functions.*;
 
-import io.delta.tables.DeltaTable;
 import io.idgraph.config.BadInputException;
 import io.idgraph.schema.Cols;
 import io.idgraph.scoring.ScoredLinks;
 import io.idgraph.sink.OutputTables;
+import io.idgraph.sink.RunCommits;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -357,12 +357,10 @@ public final class OperationRequests {
 
   private Optional<Dataset<Row>> optional(String table, String... columns) {
     String path = path(table);
-    if (!DeltaTable.isDeltaTable(spark, path)) {
-      return Optional.empty();
-    }
-    Dataset<Row> rows = spark.read().format("delta").load(path);
-    ManualOperations.requireColumns(rows, path, columns);
-    return Optional.of(rows);
+    // As the last finished night left it: a night writing now is not yet the truth to act on.
+    Optional<Dataset<Row>> rows = RunCommits.readCommitted(spark, outputRoot, table);
+    rows.ifPresent(r -> ManualOperations.requireColumns(r, path, columns));
+    return rows;
   }
 
   private String path(String table) {

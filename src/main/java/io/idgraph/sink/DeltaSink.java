@@ -18,14 +18,14 @@ import org.apache.spark.sql.SparkSession;
  * {@code DESCRIBE HISTORY} shows which run wrote which version. Current-state tables are replaced,
  * history tables appended to.
  *
- * <p>Appends are idempotent when the sink knows the run's sequence number: each carries Delta's
- * {@code txnAppId} ({@value #TXN_APP_ID}) and {@code txnVersion} (the sequence), and Delta skips an
- * append whose version the table has already seen, so a night retried after a failure halfway through
- * the write stage does not append its history rows twice. Hence: at most one append per table per run.
+ * <p>A night's writes become visible to idgraph's readers, and safe from the next night's recovery,
+ * only when it commits them all at once (see {@link RunCommits}); a night that dies before that is
+ * rolled back whole. So a retried night simply writes again: no per-append idempotence is needed (and
+ * Delta's txnAppId/txnVersion would be wrong here: a RESTORE keeps the dead night's transaction
+ * version, and the retry's append would be skipped).
  */
 public final class DeltaSink {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeltaSink.class);
-  public static final String TXN_APP_ID = "idgraph";
   /**
    * The table property that lets DELETE, UPDATE and MERGE mark rows deleted instead of rewriting
    * their files (Delta 3.1+; readers need Delta 2.3+ or another deletion-vector-aware reader).
@@ -38,18 +38,11 @@ public final class DeltaSink {
   private final SparkSession spark;
   private final String outputRoot;
   private final String runId;
-  private final Long txnVersion;
 
   public DeltaSink(SparkSession spark, String outputRoot, String runId) {
-    this(spark, outputRoot, runId, null);
-  }
-
-  /** @param txnVersion the run's sequence number (see io.idgraph.job.RunManifest), or null */
-  public DeltaSink(SparkSession spark, String outputRoot, String runId, Long txnVersion) {
     this.spark = spark;
     this.outputRoot = outputRoot;
     this.runId = runId;
-    this.txnVersion = txnVersion;
   }
 
   public String path(String table) {
@@ -148,16 +141,12 @@ public final class DeltaSink {
   public void append(String table, Dataset<Row> rows) {
     long start = System.nanoTime();
     create(table, rows);
-    var writer =
-        rows.write()
-            .format("delta")
-            .mode("append")
-            .option("mergeSchema", "true")
-            .option("userMetadata", runId);
-    if (txnVersion != null) {
-      writer = writer.option("txnAppId", TXN_APP_ID).option("txnVersion", txnVersion);
-    }
-    writer.save(path(table));
+    rows.write()
+        .format("delta")
+        .mode("append")
+        .option("mergeSchema", "true")
+        .option("userMetadata", runId)
+        .save(path(table));
     logWrite(table, "append", start);
   }
 

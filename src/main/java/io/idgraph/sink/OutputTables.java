@@ -48,6 +48,12 @@ public final class OutputTables {
   /** Records a snapshot deleted or whose identifiers changed (appended): see io.idgraph.job.RecordState. */
   public static final String RECORD_CHANGES = "record_changes";
 
+  /**
+   * The commit point of every night: the version of each table in {@link #ALL} when the night
+   * finished (see RunCommits); not in ALL, whose versions it records.
+   */
+  public static final String RUN_COMMITS = "run_commits";
+
   public static final List<String> ALL =
       List.of(
           PROFILES,
