@@ -15,6 +15,7 @@ import java.util.List;
  * @param scoring probabilistic scoring of candidate pairs: thresholds, blocking, fixed parameters
  * @param spark Spark properties applied on top of spark-submit's or the embedded defaults
  * @param survivorship which value of each profile trait survives (default: the most recent)
+ * @param report whether each night writes report.html
  */
 public record JobConfig(
     HashingConfig hashing,
@@ -25,7 +26,8 @@ public record JobConfig(
     RulesConfig rules,
     ScoringConfig scoring,
     SparkConfig spark,
-    SurvivorshipConfig survivorship) {
+    SurvivorshipConfig survivorship,
+    ReportConfig report) {
 
   public JobConfig {
     hashing = hashing == null ? HashingConfig.DEFAULTS : hashing;
@@ -37,5 +39,6 @@ public record JobConfig(
     scoring = scoring == null ? ScoringConfig.DEFAULTS : scoring;
     spark = spark == null ? SparkConfig.DEFAULTS : spark;
     survivorship = survivorship == null ? SurvivorshipConfig.DEFAULTS : survivorship;
+    report = report == null ? ReportConfig.DEFAULTS : report;
   }
 }

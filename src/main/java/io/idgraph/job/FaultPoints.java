@@ -6,8 +6,8 @@ import java.nio.file.Path;
 /**
  * Named points of a night where the crash-safety tests stop it dead. Inert unless the JVM runs with
  * {@code -Didgraph.faults.pauseAt=<point>} and {@code -Didgraph.faults.pauseFile=<file>}: then the
- * night, on reaching that point, prints {@code idgraph: paused at <point>} to stderr and waits as long
- * as the file exists. A test kills the process there (SIGKILL: no shutdown hook, no finally block
+ * night, on reaching that point, prints {@code idgraph: paused at <point>} to stderr, creates {@code
+ * <file>.reached} and waits as long as the file exists. A test kills the process there (SIGKILL: no shutdown hook, no finally block
  * runs), or deletes the file to let the night go on (a second run is started meanwhile to see it
  * refused).
  *
@@ -19,10 +19,8 @@ public final class FaultPoints {
   public static final String READ = "read";
   /** Connected components computed; nothing written. */
   public static final String COMPONENTS = "components";
-  /** Every current-state and history table written; manifest, metrics and commit not. */
+  /** Every current-state and history table written; manifest, metrics and commit (run_commits) not. */
   public static final String WRITE = "write";
-  /** Every table written, the metrics too; only the commit (run_commits) missing. */
-  public static final String COMMIT = "commit";
 
   static final String PAUSE_AT = "idgraph.faults.pauseAt";
   static final String PAUSE_FILE = "idgraph.faults.pauseFile";
@@ -39,6 +37,11 @@ public final class FaultPoints {
     System.err.println("idgraph: paused at " + point);
     System.err.flush();
     Path pauseFile = Path.of(file);
+    try {
+      Files.writeString(Path.of(file + ".reached"), point);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     while (Files.exists(pauseFile)) {
       try {
         Thread.sleep(50);

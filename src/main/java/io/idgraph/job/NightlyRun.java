@@ -693,11 +693,12 @@ public final class NightlyRun {
               ctx, records, recordsBySource, rejected, allLinks, allProfiles, merges, allDecisions, allEdges,
               metricsStart, idChanges, nightClustering.stats().asMap());
       sink.append(OutputTables.RUN_METRICS, MetricsTable.of(spark, metrics));
-      FaultPoints.reach(FaultPoints.COMMIT);
       // The night counts from here: one atomic append records every table's version (RunCommits).
       RunCommits.commit(spark, ctx.outputRoot(), ctx.runId(), RunCommits.RUN);
       // <output>/report.html from the tables as written; a failure there only warns (RunReports).
-      RunReports.write(spark, ctx.outputRoot(), metrics);
+      if (job.report().enabled()) {
+        RunReports.write(spark, ctx.outputRoot(), metrics);
+      }
       return RunResult.ran(metrics);
     } finally {
       spark.sparkContext().clearJobGroup();

@@ -10,6 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -113,12 +117,31 @@ public final class RunCommits {
     return versions;
   }
 
+  /**
+   * The table's latest version: the highest {@code _delta_log/<version>.json}, read from a listing
+   * (no Spark job, and never a version cached in this JVM: the writer that died was another process).
+   */
   private static Optional<Long> currentVersion(SparkSession spark, String tablePath) {
-    if (!DeltaTable.isDeltaTable(spark, tablePath)) {
-      return Optional.empty();
+    Path log = new Path(tablePath, "_delta_log");
+    try {
+      FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(log)) {
+        return Optional.empty();
+      }
+      long latest = -1;
+      for (FileStatus f : fs.listStatus(log)) {
+        Matcher m = COMMIT_FILE.matcher(f.getPath().getName());
+        if (m.matches()) {
+          latest = Math.max(latest, Long.parseLong(m.group(1)));
+        }
+      }
+      return latest < 0 ? Optional.empty() : Optional.of(latest);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the Delta log " + log, e);
     }
-    return Optional.of(DeltaTable.forPath(spark, tablePath).history(1).first().getLong(0));
   }
+
+  private static final Pattern COMMIT_FILE = Pattern.compile("(\\d{20})\\.json");
 
   /**
    * Records the tables as they stand as the committed state: the last write of a night (or an

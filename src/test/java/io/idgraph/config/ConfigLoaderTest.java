@@ -293,12 +293,25 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> HashKeys.resolve(noKey, Map.of()))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining(HashKeys.ENV_VAR);
-    assertThatThrownBy(() -> HashKeys.resolve(noKey, Map.of(HashKeys.ENV_VAR, "short")))
-        .hasMessageContaining("shorter than 32");
+    assertThatThrownBy(() -> HashKeys.resolve(noKey, Map.of(HashKeys.ENV_VAR, "short-secret")))
+        .hasMessageContaining("shorter than 32")
+        .message()
+        .doesNotContain("short-secret");
     LoadedConfig missingFile =
         load("hashing: {key_file: gone.key}\nsources:\n  - {name: crm, type: crm, path: a}\n");
     assertThatThrownBy(() -> HashKeys.resolve(missingFile, Map.of()))
         .hasMessageContaining("hashing.key_file")
         .hasMessageContaining("gone.key");
+  }
+
+  @Test
+  void aKeyPastedIntoTheYamlIsRefusedWithoutEchoingIt() {
+    String secret = "pasted-secret-pasted-secret-pasted-secret";
+    assertThatThrownBy(
+            () -> load("hashing: {key: " + secret + "}\nsources:\n  - {name: crm, type: crm, path: a}\n"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("hashing.key")
+        .message()
+        .doesNotContain(secret);
   }
 }

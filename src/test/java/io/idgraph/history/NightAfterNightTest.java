@@ -59,6 +59,7 @@ class NightAfterNightTest {
             "  - {name: web, type: web, path: web.jsonl, default_region: US}",
             "scoring: {enabled: false}",
             "history: {max_merge_ratio: 0}",
+            "report: {enabled: false}",
             "spark: {conf: {spark.sql.shuffle.partitions: \"2\"}}");
     Files.copy(Fixtures.repoRoot().resolve("jobs/demo.key"), in.resolve("demo.key"));
     nights = new Nights(config, in, out);

@@ -84,6 +84,7 @@ class ReviewQueueTest {
         "  - {name: web, type: web, path: web.jsonl, default_region: US}",
         "scoring: {merge_threshold: " + threshold + ", review_floor: 0.6, " + FLAT_MODEL + "}",
         "history: {max_merge_ratio: 0}",
+        "report: {enabled: false}",
         "spark: {conf: {spark.sql.shuffle.partitions: \"2\"}}");
   }
 

@@ -131,13 +131,22 @@ class StandaloneClusterIT {
   @Test
   void theNightRunsOnTheClusterThroughTheWrapper() throws Exception {
     Path out = dir.resolve("out");
+    // jobs/local.yaml with two shuffle partitions: the worker has two cores, and eight tiny tasks per
+    // shuffle cost this test about a minute of scheduling.
+    Path config =
+        Files.writeString(
+            dir.resolve("cluster-test.yaml"),
+            Files.readString(repo.resolve("jobs/local.yaml"))
+                .replace("key_file: demo.key", "key_file: " + repo.resolve("jobs/demo.key"))
+                .replace("spark.sql.shuffle.partitions: \"8\"", "spark.sql.shuffle.partitions: \"2\""));
+    assertThat(Files.readString(config)).contains("spark.sql.shuffle.partitions: \"2\"");
     Instant start = Instant.now();
     Submission run =
         submit(
             "cluster-run",
             masterUrl,
             Map.of(
-                "IDGRAPH_CONFIG", repo.resolve("jobs/local.yaml").toString(),
+                "IDGRAPH_CONFIG", config.toString(),
                 "IDGRAPH_INPUT", repo.resolve("sample-data").toString(),
                 "IDGRAPH_OUTPUT", out.toString(),
                 // jobs/cluster.properties as a scheduler would pass it, shrunk to this machine's

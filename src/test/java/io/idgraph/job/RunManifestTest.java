@@ -94,7 +94,7 @@ class RunManifestTest {
 
   @Test
   void fingerprintsAreStableAndFollowTheConfigAndTheKey() {
-    JobConfig job = new JobConfig(null, List.of(CRM, WEB), null, null, null, null, null, null, null);
+    JobConfig job = new JobConfig(null, List.of(CRM, WEB), null, null, null, null, null, null, null, null);
     String crm = RunManifest.sourceHash(CRM, job, HASHER);
     assertThat(RunManifest.sourceHash(CRM, job, HASHER)).isEqualTo(crm);
     assertThat(RunManifest.sourceHash(WEB, job, HASHER)).isNotEqualTo(crm);
@@ -105,7 +105,7 @@ class RunManifestTest {
     assertThat(RunManifest.configHash(job, HASHER)).isEqualTo(RunManifest.configHash(job, HASHER));
     JobConfig noScoring =
         new JobConfig(null, List.of(CRM, WEB), null, null, null, null,
-            new io.idgraph.config.ScoringConfig(false, null, null, null, null, null, null), null, null);
+            new io.idgraph.config.ScoringConfig(false, null, null, null, null, null, null), null, null, null);
     assertThat(RunManifest.configHash(noScoring, HASHER)).isNotEqualTo(RunManifest.configHash(job, HASHER));
     assertThat(Set.of(crm.length())).containsExactly(16);
   }

@@ -75,7 +75,7 @@ class RunReportsTest {
     in = Files.createDirectories(dir.resolve("in"));
     out = dir.resolve("out");
     Path web = Files.createDirectories(in.resolve("web"));
-    config = Fixtures.crmAndWebFolderJob(dir);
+    config = Fixtures.crmAndWebFolderJob(dir, "report: {enabled: true}");
     Fixtures.write(in, "crm.csv", CRM_HEADER,
         "C1,ann@shop.com,,Ann,Lee,,,US,u-1,2026-01-01,2026-11-01",
         "C2,bob@mail.com,,Bob,Ray,,,US,,2026-01-01,2026-10-01",

@@ -37,9 +37,9 @@ public final class Fixtures {
 
   /**
    * job.yaml in {@code dir} for multi-night tests: a CRM snapshot {@code crm.csv} and a web folder
-   * {@code web/} read incrementally, scoring off, two shuffle partitions, the demo key.
+   * {@code web/} read incrementally, scoring off, two shuffle partitions, the demo key, and no run
+   * report unless {@code extra} has a {@code report:} line; {@code extra} adds top-level YAML lines.
    */
-  /** A job with a crm file and a web folder, scoring off; {@code extra} adds top-level YAML lines. */
   public static Path crmAndWebFolderJob(Path dir, String... extra) {
     List<String> lines =
         new ArrayList<>(
@@ -51,6 +51,10 @@ public final class Fixtures {
                 "scoring: {enabled: false}",
                 "spark: {conf: {spark.sql.shuffle.partitions: \"2\"}}"));
     lines.addAll(List.of(extra));
+    if (lines.stream().noneMatch(l -> l.startsWith("report:"))) {
+      // The report reads every table back after each night: seconds a night that only its own tests need.
+      lines.add("report: {enabled: false}");
+    }
     return write(dir, "job.yaml", lines.toArray(String[]::new));
   }
 
