@@ -49,7 +49,7 @@ class HostileInputTest {
   private List<HostileFile> files;
   private int exitCode;
   private String stderr;
-  /** source → accepted record ids (record_profiles). */
+  /** "source/file" → accepted record ids (record_profiles). */
   private final Map<String, Set<String>> accepted = new HashMap<>();
   /** "source:record_id" → the accepted record (source_records). */
   private final Map<String, Row> records = new HashMap<>();
@@ -72,14 +72,18 @@ class HostileInputTest {
     if (exitCode != 0) {
       return;
     }
-    for (Row r : table(spark, OutputTables.RECORD_PROFILES).select(Cols.SOURCE, Cols.RECORD_ID).collectAsList()) {
-      accepted.computeIfAbsent(r.getString(0), k -> new HashSet<>()).add(r.getString(1));
-    }
+    // Accepted: a record with a profile; its file (record_profiles has none) from source_records.
     for (Row r :
-        table(spark, OutputTables.SOURCE_RECORDS)
-            .select(Cols.SOURCE, Cols.RECORD_ID, Cols.TRAITS, Cols.EVENT_TIME)
+        table(spark, OutputTables.RECORD_PROFILES)
+            .select(Cols.SOURCE, Cols.RECORD_ID)
+            .join(
+                table(spark, OutputTables.SOURCE_RECORDS)
+                    .select(Cols.SOURCE, Cols.RECORD_ID, Cols.FILE, Cols.TRAITS, Cols.EVENT_TIME),
+                new String[] {Cols.SOURCE, Cols.RECORD_ID})
+            .select(Cols.SOURCE, Cols.FILE, Cols.RECORD_ID, Cols.TRAITS, Cols.EVENT_TIME)
             .collectAsList()) {
-      records.put(r.getString(0) + ":" + r.getString(1), r);
+      accepted.computeIfAbsent(r.getString(0) + "/" + r.getString(1), k -> new HashSet<>()).add(r.getString(2));
+      records.put(r.getString(0) + ":" + r.getString(2), r);
     }
     rejected =
         table(spark, OutputTables.REJECTED_RECORDS)
@@ -99,7 +103,9 @@ class HostileInputTest {
   }
 
   private List<Row> rejectedOf(HostileFile f) {
-    return rejected.stream().filter(r -> r.getString(0).equals(f.source())).toList();
+    return rejected.stream()
+        .filter(r -> r.getString(0).equals(f.source()) && f.file().equals(r.getString(2)))
+        .toList();
   }
 
   @Test
@@ -114,7 +120,7 @@ class HostileInputTest {
     assertThat(exitCode).as(stderr).isZero();
     SoftAssertions soft = new SoftAssertions();
     for (HostileFile f : files) {
-      soft.assertThat(accepted.getOrDefault(f.source(), Set.of()))
+      soft.assertThat(accepted.getOrDefault(f.source() + "/" + f.file(), Set.of()))
           .as("accepted records of %s", f.file())
           .containsExactlyInAnyOrderElementsOf(f.good());
     }
@@ -136,7 +142,6 @@ class HostileInputTest {
         } else {
           withId.put(r.getString(1), r.getString(4));
         }
-        soft.assertThat(r.getString(2)).as("file of a rejected row of %s", f.source()).isEqualTo(f.file());
       }
       soft.assertThat(withId).as("rows of %s rejected whole, by id", f.file()).isEqualTo(new TreeMap<>(f.bad()));
       if (f.rowsInFile() >= 0) {
@@ -154,6 +159,10 @@ class HostileInputTest {
         }
       }
       soft.assertThat(superseded).as("superseded duplicates of %s", f.file()).isEqualTo(new TreeMap<>(f.superseded()));
+    }
+    Set<String> files = this.files.stream().map(f -> f.source() + "/" + f.file()).collect(Collectors.toSet());
+    for (Row r : rejected) {
+      soft.assertThat(files).as("the file of rejected row %s", r).contains(r.getString(0) + "/" + r.getString(2));
     }
     soft.assertAll();
   }
@@ -186,7 +195,7 @@ class HostileInputTest {
         continue;
       }
       long rows =
-          accepted.getOrDefault(f.source(), Set.of()).size()
+          accepted.getOrDefault(f.source() + "/" + f.file(), Set.of()).size()
               + rejectedOf(f).stream()
                   .filter(r -> WHOLE_ROW.contains(r.getString(4)) || r.getString(4).equals("DUPLICATE_SUPERSEDED"))
                   .count();
@@ -207,7 +216,7 @@ class HostileInputTest {
         if (record == null) {
           continue;
         }
-        Map<String, String> traits = record.getJavaMap(2);
+        Map<String, String> traits = record.getJavaMap(3);
         soft.assertThat(traits).as("traits of %s", key).containsAllEntriesOf(e.getValue());
         String firstName = e.getValue().get(Cols.FIRST_NAME);
         if (firstName != null) {
@@ -222,9 +231,9 @@ class HostileInputTest {
   @Test
   void hugeFieldsAreKeptWholeWhereTheyAreTraits() {
     assertThat(exitCode).as(stderr).isZero();
-    Map<String, String> company = records.get("crm_huge:G01").getJavaMap(2);
+    Map<String, String> company = records.get("crm:G01").getJavaMap(3);
     assertThat(company.get(Cols.COMPANY)).hasSize(HostileExports.HUGE);
-    Map<String, String> web = records.get("web_main:E10").getJavaMap(2);
+    Map<String, String> web = records.get("web:E10").getJavaMap(3);
     assertThat(web.get(Cols.LAST_NAME)).hasSize(HostileExports.HUGE);
   }
 
@@ -240,7 +249,7 @@ class HostileInputTest {
         if (record == null) {
           continue;
         }
-        String actual = record.isNullAt(3) ? "null" : record.getTimestamp(3).toInstant().toString();
+        String actual = record.isNullAt(4) ? "null" : record.getTimestamp(4).toInstant().toString();
         soft.assertThat(actual).as("event_time of %s", key).isEqualTo(e.getValue());
       }
     }

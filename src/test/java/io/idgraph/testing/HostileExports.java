@@ -46,9 +46,10 @@ public final class HostileExports {
   /**
    * One hostile file and everything the night must make of it.
    *
-   * @param source the source name (one source per file)
+   * @param source the source name
    * @param type connector type
-   * @param file file name under the input folder
+   * @param path the source's path under the input folder: this file, or the folder holding it
+   * @param file the file's name
    * @param yamlExtra extra keys of the source entry (e.g. {@code reader_options: {encoding: ISO-8859-1}}), or ""
    * @param good record ids that must be accepted
    * @param bad record id → reason of rows rejected whole that still carry an id
@@ -64,6 +65,7 @@ public final class HostileExports {
   public record HostileFile(
       String source,
       String type,
+      String path,
       String file,
       String yamlExtra,
       Set<String> good,
@@ -126,34 +128,62 @@ public final class HostileExports {
 
     HostileFile file(String source, String type, String file, String yamlExtra, int rows) {
       return new HostileFile(
-          source, type, file, yamlExtra, good, bad, badWithoutId, superseded, valueRejects, traits, times, rows);
+          source, type, file, file, yamlExtra, good, bad, badWithoutId, superseded, valueRejects, traits, times, rows);
     }
   }
 
-  /** Writes every hostile file into {@code dir} and returns what the night must make of each. */
+  /**
+   * Writes every hostile file under {@code dir} and returns what the night must make of each. Files
+   * of the same export layout share a source folder ({@code crm/}, {@code email/}, {@code support/},
+   * {@code web/}), as nightly exports do, so a night reads a mix of encodings and sizes in one source;
+   * files that need their own config (an encoding, multi-line rows, another header) are sources of
+   * their own.
+   */
   public static List<HostileFile> write(Path dir) {
     Random random = new Random(20261128L);
+    Path crm = folder(dir, "crm");
+    Path email = folder(dir, "email");
+    Path support = folder(dir, "support");
+    Path web = folder(dir, "web");
     List<HostileFile> files = new ArrayList<>();
-    files.add(crmMain(dir));
-    files.addAll(crmMultiline(dir));
-    files.add(crmBom(dir));
+    files.add(in("crm", crmMain(crm)));
+    List<HostileFile> multiline = crmMultiline(crm, dir);
+    files.add(in("crm", multiline.get(0)));
+    files.add(multiline.get(1));
+    files.add(in("crm", crmBom(crm)));
     files.add(crmLatin1(dir));
-    files.add(crmUtf16(dir));
-    files.add(crmUndecodable(dir));
+    files.add(in("crm", crmUtf16(crm)));
+    files.add(in("crm", crmUndecodable(crm)));
     files.add(crmWide(dir));
-    files.add(crmHuge(dir));
-    files.add(crmGarbageBody(dir, random));
+    files.add(in("crm", crmHuge(crm)));
+    files.add(in("crm", crmGarbageBody(crm, random)));
+    files.add(in("crm", headerOnly(crm, "crm_header_only", "crm", "crm_header_only.csv", CRM_HEADER)));
+    // A zero-byte file as a source's only file: there is no header to read at all.
     files.add(empty(dir, "crm_empty", "crm", "crm_empty.csv"));
-    files.add(headerOnly(dir, "crm_header_only", "crm", "crm_header_only.csv", CRM_HEADER));
-    files.add(emailMain(dir));
-    files.add(headerOnly(dir, "email_header_only", "email", "email_header_only.csv", EMAIL_HEADER));
-    files.add(supportMain(dir));
-    files.add(empty(dir, "support_empty", "support", "support_empty.csv"));
-    files.add(webMain(dir));
-    files.add(webUtf16(dir));
-    files.add(webRandom(dir, random));
-    files.add(empty(dir, "web_empty", "web", "web_empty.jsonl"));
+    files.add(in("email", emailMain(email)));
+    files.add(in("email", headerOnly(email, "email_header_only", "email", "email_header_only.csv", EMAIL_HEADER)));
+    files.add(in("support", supportMain(support)));
+    files.add(in("support", empty(support, "support_empty", "support", "support_empty.csv")));
+    files.add(in("web", webMain(web)));
+    files.add(in("web", webUtf16(web)));
+    files.add(in("web", webRandom(web, random)));
+    files.add(in("web", empty(web, "web_empty", "web", "web_empty.jsonl")));
     return files;
+  }
+
+  private static Path folder(Path dir, String name) {
+    try {
+      return Files.createDirectories(dir.resolve(name));
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+  }
+
+  /** The file as one of the files of source {@code folder}, read from the folder of that name. */
+  private static HostileFile in(String folder, HostileFile f) {
+    return new HostileFile(
+        folder, f.type(), folder + "/", f.file(), f.yamlExtra(), f.good(), f.bad(), f.badWithoutId(),
+        f.superseded(), f.valueRejects(), f.traits(), f.times(), f.rowsInFile());
   }
 
   /**
@@ -167,7 +197,7 @@ public final class HostileExports {
     return bytes(dir, "crm_random.csv", bytes);
   }
 
-  /** The job config: every file as its own source, otherwise as jobs/local.yaml, 2 partitions. */
+  /** The job config: the sources of {@link #write}, otherwise as jobs/local.yaml, 2 partitions. */
   public static Path config(Path dir, List<HostileFile> files) {
     List<String> lines = new ArrayList<>();
     lines.add(
@@ -175,14 +205,18 @@ public final class HostileExports {
             + Fixtures.repoRoot().resolve("jobs/demo.key").toAbsolutePath()
             + ", demo_key: true}");
     lines.add("sources:");
+    Set<String> written = new LinkedHashSet<>();
     for (HostileFile f : files) {
+      if (!written.add(f.source())) {
+        continue;
+      }
       lines.add(
           "  - {name: "
               + f.source()
               + ", type: "
               + f.type()
               + ", path: "
-              + f.file()
+              + f.path()
               + (f.type().equals("email") ? "" : ", default_region: US")
               + (f.yamlExtra().isEmpty() ? "" : ", " + f.yamlExtra())
               + "}");
@@ -272,14 +306,14 @@ public final class HostileExports {
    * continuation line does not. With {@code reader_options: {multiLine: "true"}} the rows are read
    * whole, line breaks kept.
    */
-  private static List<HostileFile> crmMultiline(Path dir) {
+  private static List<HostileFile> crmMultiline(Path dir, Path wholeDir) {
     List<String> rows = new ArrayList<>();
     rows.add(CRM_HEADER);
     rows.add(crm("M01", "", "", "Multi", "Line", "\"Acme\nWest\"", "", "", "", "2026-01-01", ""));
     rows.add(crm("M02", "", "", "Carriage", "Return", "\"Acme\r\nEast\"", "", "", "", "2026-01-01", ""));
     rows.add(crm("M03", "", "", "After", "Both", "Plain", "", "", "", "2026-01-01", ""));
     text(dir, "crm_multiline.csv", rows, "\n", StandardCharsets.UTF_8);
-    text(dir, "crm_multiline_whole.csv", rows, "\n", StandardCharsets.UTF_8);
+    text(wholeDir, "crm_multiline_whole.csv", rows, "\n", StandardCharsets.UTF_8);
     Expect byLine = new Expect();
     byLine.good("M03").traits("M03", "company", "Plain");
     byLine.bad("M01", "MALFORMED_ROW").bad("M02", "MALFORMED_ROW");
