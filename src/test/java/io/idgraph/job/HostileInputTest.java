@@ -10,6 +10,7 @@ import io.idgraph.testing.Fixtures;
 import io.idgraph.testing.HostileExports;
 import io.idgraph.testing.HostileExports.HostileFile;
 import io.idgraph.testing.HostileExports.ValueReject;
+import io.idgraph.testing.SharedSpark;
 import io.idgraph.testing.SparkTest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -200,6 +201,26 @@ class HostileInputTest {
                   .filter(r -> WHOLE_ROW.contains(r.getString(4)) || r.getString(4).equals("DUPLICATE_SUPERSEDED"))
                   .count();
       soft.assertThat(rows).as("accepted + rejected rows of %s", f.file()).isEqualTo(f.rowsInFile());
+    }
+    soft.assertAll();
+  }
+
+  @Test
+  void runMetricsCountEveryRowReadAndEveryRowRejectedWhole() {
+    assertThat(exitCode).as(stderr).isZero();
+    SoftAssertions soft = new SoftAssertions();
+    Row metrics = table(SharedSpark.session(), OutputTables.RUN_METRICS).select("sources").first();
+    for (Row s : metrics.<Row>getList(0)) {
+      String source = s.getString(0);
+      long whole = rejected.stream()
+          .filter(r -> r.getString(0).equals(source) && WHOLE_ROW.contains(r.getString(4)))
+          .count();
+      long superseded = rejected.stream()
+          .filter(r -> r.getString(0).equals(source) && r.getString(4).equals("DUPLICATE_SUPERSEDED"))
+          .count();
+      long acceptedRows = records.keySet().stream().filter(k -> k.startsWith(source + ":")).count();
+      soft.assertThat(s.getLong(3)).as("rows of %s rejected whole", source).isEqualTo(whole);
+      soft.assertThat(s.getLong(1)).as("rows of %s read", source).isEqualTo(acceptedRows + whole + superseded);
     }
     soft.assertAll();
   }
