@@ -26,6 +26,11 @@ import org.apache.spark.sql.types.StructType;
  * it to another column name, or to "" to say the export lacks it. A row that does not parse (wrong
  * column count, broken quoting) or has no record id is rejected whole; the others are mapped by
  * {@link #toRawRecords}.
+ *
+ * <p>Each file is decoded as {@link TextEncodings} says (its byte-order mark, else {@code
+ * reader_options.encoding}, else UTF-8); a row with bytes that encoding cannot decode is rejected
+ * whole as UNDECODABLE_TEXT. Files are read line by line unless {@code reader_options.multiLine} is
+ * set (UTF-16 files always whole), so a line break inside quotes splits a row into malformed pieces.
  */
 public abstract class CsvExportConnector implements SourceConnector {
   static final String CORRUPT = Cols.INTERNAL_PREFIX + "corrupt";

@@ -40,6 +40,7 @@ import org.apache.spark.sql.types.StructType;
  * traits.push_endpoint are app identifiers. The device fingerprint (userAgent, screen, timezone,
  * locale) and the IP prefixes are kept as scoring signals only, never as links. A line that is not JSON
  * or lacks messageId is rejected whole. Top-level field names can be mapped with {@code columns}.
+ * A file with a UTF-16 byte-order mark is decoded as UTF-16 (see {@link TextEncodings}).
  */
 public final class WebEventsConnector implements SourceConnector {
   static final String CORRUPT = Cols.INTERNAL_PREFIX + "corrupt";
