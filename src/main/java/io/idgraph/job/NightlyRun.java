@@ -910,6 +910,7 @@ public final class NightlyRun {
       long whole =
           reasons.getOrDefault(RejectReason.MALFORMED_ROW.name(), 0L)
               + reasons.getOrDefault(RejectReason.INVALID_JSON.name(), 0L)
+              + reasons.getOrDefault(RejectReason.UNDECODABLE_TEXT.name(), 0L)
               + reasons.getOrDefault(RejectReason.MISSING_RECORD_ID.name(), 0L);
       long duplicates = reasons.getOrDefault(RejectReason.DUPLICATE_SUPERSEDED.name(), 0L);
       long values = reasons.values().stream().mapToLong(Long::longValue).sum() - whole - duplicates;

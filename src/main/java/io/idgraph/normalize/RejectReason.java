@@ -6,6 +6,11 @@ public enum RejectReason {
   MALFORMED_ROW,
   /** A JSON Lines line that is not a JSON object. */
   INVALID_JSON,
+  /**
+   * A row with bytes its file's encoding cannot decode (a Latin-1 export read as UTF-8): quarantined
+   * rather than stored as mojibake.
+   */
+  UNDECODABLE_TEXT,
   /** A row without a record id. */
   MISSING_RECORD_ID,
   /** An older row of a record id that a newer row replaced. */

@@ -26,9 +26,15 @@ import org.apache.spark.sql.types.StructType;
  * it to another column name, or to "" to say the export lacks it. A row that does not parse (wrong
  * column count, broken quoting) or has no record id is rejected whole; the others are mapped by
  * {@link #toRawRecords}.
+ *
+ * <p>Each file is decoded as {@link TextEncodings} says (its byte-order mark, else {@code
+ * reader_options.encoding}, else UTF-8); a row with bytes that encoding cannot decode is rejected
+ * whole as UNDECODABLE_TEXT. Files are read line by line unless {@code reader_options.multiLine} is
+ * set (UTF-16 files always whole), so a line break inside quotes splits a row into malformed pieces.
  */
 public abstract class CsvExportConnector implements SourceConnector {
   static final String CORRUPT = Cols.INTERNAL_PREFIX + "corrupt";
+  private static final String FILE_NAME = Cols.INTERNAL_PREFIX + "file_name";
 
   /** The export's standard column names, in file order. */
   protected abstract List<String> standardColumns();
@@ -55,26 +61,46 @@ public abstract class CsvExportConnector implements SourceConnector {
     if (config.columns().containsKey(idColumn()) && config.columns().get(idColumn()).isEmpty()) {
       throw check.error("columns." + idColumn(), "cannot be empty: it is the record id");
     }
+    checkEncoding(config, check);
+  }
+
+  /** Fails unless {@code reader_options.encoding}, when set, names an encoding the JVM can decode. */
+  public static void checkEncoding(SourceConfig config, SourceCheck check) {
+    String encoding = TextEncodings.configured(config.readerOptions());
+    if (!TextEncodings.supported(encoding)) {
+      throw check.error(
+          "reader_options." + TextEncodings.OPTION,
+          "names no known encoding: '" + encoding + "' (e.g. UTF-8, ISO-8859-1, windows-1252, UTF-16)");
+    }
   }
 
   @Override
   public SourceBatch read(SparkSession spark, SourceConfig config, String path) {
-    InputFiles.requireExists(spark, config.name(), path);
-    return read(spark, config, path, new String[] {path});
+    List<String> files =
+        InputFiles.list(spark, config.name(), path).stream().map(InputFile::path).toList();
+    return read(spark, config, path, files);
   }
 
   @Override
   public SourceBatch readFiles(
       SparkSession spark, SourceConfig config, String path, List<String> files) {
-    return read(spark, config, path, files.toArray(String[]::new));
+    return read(spark, config, path, files);
   }
 
-  /** Reads {@code paths} (the source's path, or the files chosen from it) as one export. */
-  private SourceBatch read(SparkSession spark, SourceConfig config, String path, String[] paths) {
+  /** Reads {@code files} (the source's files, or those chosen from them) as one export. */
+  private SourceBatch read(SparkSession spark, SourceConfig config, String path, List<String> files) {
+    // Each file is read in the encoding its byte-order mark declares, else the configured one.
+    Map<String, List<String>> byEncoding =
+        TextEncodings.byEncoding(
+            spark, config.name(), files, TextEncodings.configured(config.readerOptions()));
+    Map.Entry<String, List<String>> first = byEncoding.entrySet().iterator().next();
     // Exports from spreadsheet tools often start with a UTF-8 byte-order mark; the schema below
     // replaces header names by position, so the cleaned names are the ones used.
     List<String> header =
-        Arrays.stream(reader(spark, config).csv(paths).columns())
+        Arrays.stream(
+                reader(spark, config, first.getKey())
+                    .csv(first.getValue().toArray(String[]::new))
+                    .columns())
             .map(c -> c.replace("\uFEFF", "").strip())
             .toList();
     StructType schema = new StructType();
@@ -112,14 +138,19 @@ public abstract class CsvExportConnector implements SourceConnector {
       // A zero-byte export has no header: no rows rather than a crash; the run metrics show 0 read.
       parsed = spark.createDataFrame(List.of(), schema);
     } else {
-      parsed =
-          reader(spark, config)
-              .schema(schema)
-              .option("mode", "PERMISSIVE")
-              .option("columnNameOfCorruptRecord", CORRUPT)
-              .csv(paths);
+      parsed = null;
+      for (Map.Entry<String, List<String>> group : byEncoding.entrySet()) {
+        Dataset<Row> part =
+            reader(spark, config, group.getKey())
+                .schema(schema)
+                .option("mode", "PERMISSIVE")
+                .option("columnNameOfCorruptRecord", CORRUPT)
+                .csv(group.getValue().toArray(String[]::new))
+                .select(col("*"), col("_metadata.file_name").as(FILE_NAME));
+        parsed = parsed == null ? part : parsed.unionByName(part);
+      }
     }
-    Column file = header.isEmpty() ? lit(path) : col("_metadata.file_name");
+    Column file = header.isEmpty() ? lit(path) : col(FILE_NAME);
     Column[] selected = new Column[standardColumns().size() + 2];
     for (int i = 0; i < standardColumns().size(); i++) {
       String std = standardColumns().get(i);
@@ -130,7 +161,13 @@ public abstract class CsvExportConnector implements SourceConnector {
     Dataset<Row> rows = parsed.select(selected);
 
     Column id = blankToNull(col(idColumn()));
-    Column bad = col(CORRUPT).isNotNull().or(id.isNull());
+    // A row holding bytes its file's encoding cannot decode would be stored as mojibake (and hash
+    // to identifiers nobody else has): quarantined instead.
+    Column undecodable = lit(false);
+    for (String std : standardColumns()) {
+      undecodable = undecodable.or(coalesce(col(std).contains(TextEncodings.REPLACEMENT), lit(false)));
+    }
+    Column bad = col(CORRUPT).isNotNull().or(id.isNull()).or(undecodable);
     Dataset<Row> rejected =
         rows.where(bad)
             .select(
@@ -139,6 +176,7 @@ public abstract class CsvExportConnector implements SourceConnector {
                 col(Cols.FILE),
                 lit(null).cast(DataTypes.StringType).as(Cols.FIELD),
                 when(col(CORRUPT).isNotNull(), lit(RejectReason.MALFORMED_ROW.name()))
+                    .when(undecodable, lit(RejectReason.UNDECODABLE_TEXT.name()))
                     .otherwise(lit(RejectReason.MISSING_RECORD_ID.name()))
                     .as(Cols.REASON),
                 when(
@@ -147,6 +185,12 @@ public abstract class CsvExportConnector implements SourceConnector {
                             "row does not parse as CSV with "
                                 + header.size()
                                 + " columns (wrong column count or broken quoting)"))
+                    .when(
+                        undecodable,
+                        lit(
+                            "bytes not valid in the file's encoding ("
+                                + String.join(", ", byEncoding.keySet())
+                                + "); set reader_options.encoding if the export is in another"))
                     .otherwise(lit("empty " + idColumn()))
                     .as(Cols.DETAIL));
 
@@ -161,14 +205,22 @@ public abstract class CsvExportConnector implements SourceConnector {
         RawRecords.conform(rejected, RawRecords.REJECTED_SCHEMA));
   }
 
-  private static DataFrameReader reader(SparkSession spark, SourceConfig config) {
-    return spark
-        .read()
-        .option("header", "true")
-        .option("quote", "\"")
-        .option("escape", "\"")
-        .option("inferSchema", "false")
-        .options(config.readerOptions());
+  private static DataFrameReader reader(SparkSession spark, SourceConfig config, String encoding) {
+    DataFrameReader reader =
+        spark
+            .read()
+            .option("header", "true")
+            .option("quote", "\"")
+            .option("escape", "\"")
+            .option("inferSchema", "false")
+            .options(config.readerOptions())
+            .option(TextEncodings.OPTION, encoding);
+    if (TextEncodings.wide(encoding)) {
+      // Spark splits lines on the byte 0x0A unless it parses the file as one stream; in UTF-16 a
+      // line end is two bytes, so such files are parsed whole (one task per file).
+      reader = reader.option("multiLine", "true");
+    }
+    return reader;
   }
 
   /** The phone region of a record: its own country when given, else the source's default. */

@@ -7,11 +7,14 @@ import io.idgraph.config.SourceConfig;
 import io.idgraph.normalize.IdType;
 import io.idgraph.normalize.RejectReason;
 import io.idgraph.schema.Cols;
+import io.idgraph.source.CsvExportConnector;
+import io.idgraph.source.InputFile;
 import io.idgraph.source.InputFiles;
 import io.idgraph.source.RawRecords;
 import io.idgraph.source.SourceBatch;
 import io.idgraph.source.SourceCheck;
 import io.idgraph.source.SourceConnector;
+import io.idgraph.source.TextEncodings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -35,6 +40,7 @@ import org.apache.spark.sql.types.StructType;
  * traits.push_endpoint are app identifiers. The device fingerprint (userAgent, screen, timezone,
  * locale) and the IP prefixes are kept as scoring signals only, never as links. A line that is not JSON
  * or lacks messageId is rejected whole. Top-level field names can be mapped with {@code columns}.
+ * A file with a UTF-16 byte-order mark is decoded as UTF-16 (see {@link TextEncodings}).
  */
 public final class WebEventsConnector implements SourceConnector {
   static final String CORRUPT = Cols.INTERNAL_PREFIX + "corrupt";
@@ -50,6 +56,7 @@ public final class WebEventsConnector implements SourceConnector {
   public void validate(SourceConfig config, SourceCheck check) {
     check.onlyKeys(config, Set.of("path", "reader_options", "columns", "default_region"));
     check.require(config.path() != null, "path");
+    CsvExportConnector.checkEncoding(config, check);
     for (String key : config.columns().keySet()) {
       if (!TOP_LEVEL.contains(key) || config.columns().get(key).isEmpty()) {
         throw check.error(
@@ -89,36 +96,94 @@ public final class WebEventsConnector implements SourceConnector {
     return schema.add(CORRUPT, DataTypes.StringType);
   }
 
+  /**
+   * JSON Lines in UTF-16. Spark's JSON reader decodes line by line after splitting on bytes and hands
+   * Jackson the first line with the byte-order mark still in front, which it rejects; so these files
+   * are decoded whole on the executors (bytes that are not UTF-16 become U+FFFD), split into lines
+   * and parsed with the same schema and the same PERMISSIVE rules.
+   */
+  private static Dataset<Row> utf16Lines(
+      SparkSession spark, List<String> files, String encoding, StructType schema) {
+    UserDefinedFunction decode =
+        udf(
+                (UDF1<byte[], String>)
+                    bytes ->
+                        new String(bytes, java.nio.charset.Charset.forName(encoding))
+                            .replaceFirst("^" + TextEncodings.BYTE_ORDER_MARK, ""),
+                DataTypes.StringType)
+            .withName("idgraph_decode_" + encoding.replace('-', '_').toLowerCase(java.util.Locale.ROOT));
+    String line = Cols.INTERNAL_PREFIX + "line";
+    String parsed = Cols.INTERNAL_PREFIX + "parsed";
+    Dataset<Row> lines =
+        spark
+            .read()
+            .format("binaryFile")
+            .load(files.toArray(String[]::new))
+            .select(
+                explode(split(decode.apply(col("content")), "\r?\n")).as(line),
+                col("_metadata.file_name").as(Cols.FILE))
+            .where(trim(col(line)).notEqual(lit("")));
+    List<Column> columns = new java.util.ArrayList<>();
+    for (String field : schema.fieldNames()) {
+      columns.add(col(parsed).getField(field).as(field));
+    }
+    columns.add(col(Cols.FILE));
+    return lines
+        .select(
+            from_json(
+                    col(line),
+                    schema,
+                    Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT))
+                .as(parsed),
+            col(Cols.FILE))
+        .select(columns.toArray(Column[]::new));
+  }
+
   @Override
   public SourceBatch read(SparkSession spark, SourceConfig config, String path) {
-    InputFiles.requireExists(spark, config.name(), path);
-    return read(spark, config, new String[] {path});
+    List<String> files =
+        InputFiles.list(spark, config.name(), path).stream().map(InputFile::path).toList();
+    return read(spark, config, files);
   }
 
   @Override
   public SourceBatch readFiles(
       SparkSession spark, SourceConfig config, String path, List<String> files) {
-    return read(spark, config, files.toArray(String[]::new));
+    return read(spark, config, files);
   }
 
-  private SourceBatch read(SparkSession spark, SourceConfig config, String[] paths) {
+  private SourceBatch read(SparkSession spark, SourceConfig config, List<String> files) {
     Map<String, String> names = config.columns();
-    Dataset<Row> parsed =
-        spark
-            .read()
-            .schema(schema(names))
-            .option("mode", "PERMISSIVE")
-            .option("columnNameOfCorruptRecord", CORRUPT)
-            .options(config.readerOptions())
-            .json(paths);
     Column[] renamed = new Column[TOP_LEVEL.size() + 2];
     for (int i = 0; i < TOP_LEVEL.size(); i++) {
       String std = TOP_LEVEL.get(i);
       renamed[i] = col("`" + names.getOrDefault(std, std) + "`").as(std);
     }
     renamed[TOP_LEVEL.size()] = col(CORRUPT);
-    renamed[TOP_LEVEL.size() + 1] = col("_metadata.file_name").as(Cols.FILE);
-    Dataset<Row> events = parsed.select(renamed);
+    renamed[TOP_LEVEL.size() + 1] = col(Cols.FILE);
+    Dataset<Row> events = null;
+    // A file with a byte-order mark is read in the encoding it declares.
+    for (Map.Entry<String, List<String>> group :
+        TextEncodings.byEncoding(
+                spark, config.name(), files, TextEncodings.configured(config.readerOptions()))
+            .entrySet()) {
+      Dataset<Row> part;
+      if (TextEncodings.wide(group.getKey())) {
+        part = utf16Lines(spark, group.getValue(), group.getKey(), schema(names));
+      } else {
+        part =
+            spark
+                .read()
+                .schema(schema(names))
+                .option("mode", "PERMISSIVE")
+                .option("columnNameOfCorruptRecord", CORRUPT)
+                .options(config.readerOptions())
+                .json(group.getValue().toArray(String[]::new))
+                .select(col("*"), col("_metadata.file_name").as(Cols.FILE));
+      }
+      part = part.select(renamed);
+      events = events == null ? part : events.unionByName(part);
+    }
 
     Column id = blankToNull(col("messageId"));
     Column bad = col(CORRUPT).isNotNull().or(id.isNull());

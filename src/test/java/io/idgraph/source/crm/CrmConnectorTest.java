@@ -2,6 +2,10 @@ package io.idgraph.source.crm;
 
 import static io.idgraph.source.ConnectorTestAccess.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.UTF_16BE;
+import static java.nio.charset.StandardCharsets.UTF_16LE;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.idgraph.config.BadInputException;
@@ -10,7 +14,10 @@ import io.idgraph.source.RawRecords;
 import io.idgraph.source.SourceBatch;
 import io.idgraph.testing.Fixtures;
 import io.idgraph.testing.SparkTest;
+import io.idgraph.config.SourceConfig;
+import io.idgraph.source.SourceCheck;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -130,5 +137,72 @@ class CrmConnectorTest {
         .contains("C2:MALFORMED_ROW", "C3:MALFORMED_ROW", "null:MISSING_RECORD_ID");
     assertThat(batch.rejected().collectAsList())
         .allSatisfy(r -> assertThat((String) r.getAs(Cols.FILE)).isEqualTo("crm.csv"));
+  }
+
+  private static Path bytes(Path file, byte[]... parts) throws java.io.IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.writeBytes(part);
+    }
+    return java.nio.file.Files.write(file, out.toByteArray());
+  }
+
+  @Test
+  void utf16FilesAreReadInTheEncodingTheirByteOrderMarkDeclares(SparkSession spark)
+      throws Exception {
+    String text = HEADER + "\r\nC1,,,Łukasz,小龍😀,,,,,,\r\nC2,,,Zoë,,,,,,,\r\n";
+    Path le =
+        bytes(dir.resolve("le.csv"), new byte[] {(byte) 0xFF, (byte) 0xFE}, text.getBytes(UTF_16LE));
+    Path be =
+        bytes(dir.resolve("be.csv"), new byte[] {(byte) 0xFE, (byte) 0xFF}, text.getBytes(UTF_16BE));
+    for (Path file : List.of(le, be)) {
+      SourceBatch batch = read(spark, file, Map.of());
+      Map<String, Row> rows = byRecordId(batch);
+      assertThat(rows.keySet()).as(file.toString()).containsExactlyInAnyOrder("C1", "C2");
+      assertThat(traits(rows.get("C1")))
+          .containsEntry("first_name", "Łukasz")
+          .containsEntry("last_name", "小龍😀");
+      assertThat(batch.rejected().count()).isZero();
+    }
+  }
+
+  @Test
+  void aConfiguredEncodingDecodesLatin1(SparkSession spark) throws Exception {
+    Path file =
+        bytes(dir.resolve("latin1.csv"), (HEADER + "\nC1,,,José,Müller,,,,,,\n").getBytes(ISO_8859_1));
+    SourceConfig latin1 =
+        new SourceConfig(
+            "crm", "crm", file.toString(), null, null, Map.of("encoding", "ISO-8859-1"), Map.of(),
+            "US", null, null, null, null, null, List.of(), null, null);
+    SourceBatch batch = new CrmConnector().read(spark, latin1, file.toString());
+    assertThat(traits(byRecordId(batch).get("C1")))
+        .containsEntry("first_name", "José")
+        .containsEntry("last_name", "Müller");
+  }
+
+  @Test
+  void aRowWithBytesItsEncodingCannotDecodeIsQuarantined(SparkSession spark) throws Exception {
+    Path file =
+        bytes(
+            dir.resolve("mixed.csv"),
+            (HEADER + "\nC1,,,Zoë,,,,,,,\n").getBytes(UTF_8),
+            "C2,,,René,,,,,,,\n".getBytes(ISO_8859_1));
+    SourceBatch batch = read(spark, file, Map.of());
+    assertThat(byRecordId(batch).keySet()).containsExactly("C1");
+    assertThat(rejectedReasons(batch)).containsExactly("C2:UNDECODABLE_TEXT");
+  }
+
+  @Test
+  void anUnknownEncodingIsAConfigErrorNamingTheKey() {
+    SourceConfig config =
+        new SourceConfig(
+            "crm", "crm", "crm.csv", null, null, Map.of("encoding", "latin-42"), Map.of(), "US",
+            null, null, null, null, null, List.of(), null, null);
+    assertThatThrownBy(
+            () -> new CrmConnector().validate(config, new SourceCheck(Path.of("job.yaml"), "sources[0]")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("job.yaml")
+        .hasMessageContaining("sources[0].reader_options.encoding")
+        .hasMessageContaining("latin-42");
   }
 }

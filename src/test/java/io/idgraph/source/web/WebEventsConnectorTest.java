@@ -92,4 +92,26 @@ class WebEventsConnectorTest {
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("nope.jsonl");
   }
+
+  @Test
+  void utf16JsonLinesWithAByteOrderMarkAreRead(SparkSession spark) throws Exception {
+    String text =
+        "{\"messageId\":\"m1\",\"type\":\"identify\",\"traits\":{\"first_name\":\"Łukasz\"}}\n"
+            + "not json\n"
+            + "{\"messageId\":\"m2\",\"traits\":{\"last_name\":\"小龍😀\"}}\n";
+    for (var charset :
+        List.of(java.nio.charset.StandardCharsets.UTF_16LE, java.nio.charset.StandardCharsets.UTF_16BE)) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      out.writeBytes("\uFEFF".getBytes(charset));
+      out.writeBytes(text.getBytes(charset));
+      Path file = java.nio.file.Files.write(dir.resolve(charset + ".jsonl"), out.toByteArray());
+      SourceBatch batch = read(spark, file, Map.of());
+      Map<String, Row> rows = byRecordId(batch);
+      assertThat(rows.keySet()).as(charset.name()).containsExactlyInAnyOrder("m1", "m2");
+      assertThat(traits(rows.get("m1"))).containsEntry("first_name", "Łukasz");
+      assertThat(traits(rows.get("m2"))).containsEntry("last_name", "小龍😀");
+      assertThat(rejectedReasons(batch)).containsExactly("null:INVALID_JSON");
+      assertThat((String) rows.get("m1").getAs(Cols.FILE)).isEqualTo(charset + ".jsonl");
+    }
+  }
 }
