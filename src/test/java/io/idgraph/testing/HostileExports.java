@@ -227,6 +227,8 @@ public final class HostileExports {
             "graph: {algorithm: contraction}",
             "rules: {builtin_blocklist: true, hub_threshold: 10, hub_name_threshold: 20}",
             "scoring: {enabled: true, merge_threshold: 0.85, review_floor: 0.60}",
+            // The report only counts; RunReportsTest covers it.
+            "report: {enabled: false}",
             "spark: {conf: {spark.sql.shuffle.partitions: \"2\"}}"));
     return Fixtures.write(dir, "job.yaml", lines.toArray(String[]::new));
   }
