@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 
 /**
  * Entry point of the idgraph command line: {@code idgraph
- * run|generate|evaluate|explain|merge|unmerge|block|review|lookup|sql|graph|bench-components|copy-baseline
+ * run|generate|evaluate|explain|merge|unmerge|block|review|forget|lookup|sql|graph|bench-components|copy-baseline
  * ...}.
  */
 @Command(
@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       UnmergeCommand.class,
       BlockCommand.class,
       ReviewCommand.class,
+      ForgetCommand.class,
       LookupCommand.class,
       SqlCommand.class,
       GraphCommand.class,

@@ -29,6 +29,7 @@ import io.idgraph.normalize.IdentifierHasher;
 import io.idgraph.normalize.IdentifierNormalizer;
 import io.idgraph.normalize.RecordNormalizer;
 import io.idgraph.normalize.RejectReason;
+import io.idgraph.ops.ErasureSuppression;
 import io.idgraph.profile.ProfileEvents;
 import io.idgraph.profile.ProfileTables;
 import io.idgraph.quality.MetricsTable;
@@ -207,8 +208,10 @@ public final class NightlyRun {
       Dataset<Row> evaluated = persist(normalizer.evaluate(raw));
       // Tonight's records, merged into the earlier nights' state: downstream sees every record.
       // Cached: an incremental night reads tonight's records again for its scope and its state write.
+      // Records carrying an erased person's identifier never enter (idgraph forget): ERASED rejections.
+      ErasureSuppression erased = ErasureSuppression.read(spark, ctx.outputRoot());
       Dataset<Row> tonight =
-          persist(RecordState.withBlocked(RecordNormalizer.records(evaluated), RecordNormalizer.blocked(evaluated)));
+          persist(erased.kept(RecordState.withBlocked(RecordNormalizer.records(evaluated), RecordNormalizer.blocked(evaluated))));
       // Tonight's records (and the snapshot records they replace) bound every set derived from tonight's
       // change; while few, their keys are broadcast and the previous state is scanned, never shuffled.
       boolean smallNight =
@@ -241,8 +244,9 @@ public final class NightlyRun {
                       smallNight));
       Dataset<Row> rejected =
           persist(
-              wholeRowsRejected
-                  .unionByName(RecordNormalizer.rejected(evaluated))
+              erased.rejected(
+                      wholeRowsRejected.unionByName(RecordNormalizer.rejected(evaluated)),
+                      RecordNormalizer.records(evaluated))
                   .withColumn(Cols.RUN_ID, lit(ctx.runId())));
       Dataset<Row> blocked =
           persist(
@@ -911,7 +915,8 @@ public final class NightlyRun {
           reasons.getOrDefault(RejectReason.MALFORMED_ROW.name(), 0L)
               + reasons.getOrDefault(RejectReason.INVALID_JSON.name(), 0L)
               + reasons.getOrDefault(RejectReason.UNDECODABLE_TEXT.name(), 0L)
-              + reasons.getOrDefault(RejectReason.MISSING_RECORD_ID.name(), 0L);
+              + reasons.getOrDefault(RejectReason.MISSING_RECORD_ID.name(), 0L)
+              + reasons.getOrDefault(RejectReason.ERASED.name(), 0L);
       long duplicates = reasons.getOrDefault(RejectReason.DUPLICATE_SUPERSEDED.name(), 0L);
       long values = reasons.values().stream().mapToLong(Long::longValue).sum() - whole - duplicates;
       long acc = recordsBySource.getOrDefault(s.name(), 0L);

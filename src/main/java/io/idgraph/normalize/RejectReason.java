@@ -30,5 +30,11 @@ public enum RejectReason {
   /** A value longer than its type allows. */
   VALUE_TOO_LONG,
   /** A junk value on the blocklist: counted in link_decisions, not in rejected_records. */
-  BLOCKED
+  BLOCKED,
+  /**
+   * A record carrying an identifier whose person was erased (idgraph forget; the hash is in
+   * erasure_requests): the whole record stays out of the graph. Its row names the source, file and
+   * matched identifier type, never the record id.
+   */
+  ERASED
 }

@@ -31,6 +31,15 @@ public final class DeltaSink {
    * their files (Delta 3.1+; readers need Delta 2.3+ or another deletion-vector-aware reader).
    */
   public static final String DELETION_VECTORS = "delta.enableDeletionVectors";
+  /**
+   * How many leading columns Delta keeps minimum, maximum and null-count statistics for in its log
+   * (default 32). Set to 0 on the tables of {@link OutputTables#PERSONAL}: a file's minimum or
+   * maximum of an id_hash, a name or a record id is that person's value, and the log entry that holds
+   * it outlives the file (VACUUM deletes data files, not log entries). The loss is small: hashes,
+   * ids and names are spread evenly over the files, so their ranges skipped next to nothing.
+   */
+  public static final String STATS_COLUMNS = "delta.dataSkippingNumIndexedCols";
+
   private static final String OP = "_idgraph_op";
   private static final String INSERT = "insert";
   private static final String DELETE = "delete";
@@ -156,11 +165,15 @@ public final class DeltaSink {
    */
   private void create(String table, Dataset<Row> rows) {
     if (!DeltaTable.isDeltaTable(spark, path(table))) {
-      DeltaTable.createIfNotExists(spark)
-          .location(path(table))
-          .addColumns(rows.schema())
-          .property(DELETION_VECTORS, "true")
-          .execute();
+      var builder =
+          DeltaTable.createIfNotExists(spark)
+              .location(path(table))
+              .addColumns(rows.schema())
+              .property(DELETION_VECTORS, "true");
+      if (OutputTables.PERSONAL.contains(table)) {
+        builder = builder.property(STATS_COLUMNS, "0");
+      }
+      builder.execute();
     }
   }
 }

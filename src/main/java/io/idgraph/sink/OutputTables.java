@@ -29,6 +29,11 @@ public final class OutputTables {
    * by a run; not in {@link #ALL}, which lists the tables every run writes.
    */
   public static final String MANUAL_OPERATIONS = "manual_operations";
+  /**
+   * Right-to-erasure requests, appended by {@code idgraph forget}, never by a run: the audit and the
+   * hashed suppression list (see io.idgraph.ops.ErasureRequests); not in {@link #ALL}.
+   */
+  public static final String ERASURE_REQUESTS = "erasure_requests";
 
   /** Pre-merge membership of every merge that an unmerge can restore (merge_id, profile_id, record). */
   public static final String MERGE_SNAPSHOTS = "merge_snapshots";
@@ -71,6 +76,28 @@ public final class OutputTables {
           RUN_METRICS,
           SOURCE_RECORDS,
           RUN_MANIFEST,
+          RECORD_CHANGES);
+
+  /**
+   * The night tables whose rows hold a person's identifier hashes, names, record ids or profile ids.
+   * They keep no per-column statistics in their Delta log (see DeltaSink), so that once an erasure
+   * deleted a person's rows and their old files were vacuumed, no log entry still holds one of the
+   * person's values as a file's minimum or maximum.
+   */
+  public static final List<String> PERSONAL =
+      List.of(
+          PROFILES,
+          IDENTITY_LINKS,
+          RECORD_PROFILES,
+          PROFILE_EVENTS,
+          IDENTITY_EDGES,
+          MERGE_HISTORY,
+          MERGE_SNAPSHOTS,
+          PROFILE_ID_CHANGES,
+          REJECTED_RECORDS,
+          LINK_DECISIONS,
+          MERGE_CANDIDATES,
+          SOURCE_RECORDS,
           RECORD_CHANGES);
 
   /** The table under {@code outputRoot} as a lazy Dataset, or empty when no run has written it yet. */
