@@ -85,20 +85,8 @@ public final class OutputTables {
    * person's values as a file's minimum or maximum.
    */
   public static final List<String> PERSONAL =
-      List.of(
-          PROFILES,
-          IDENTITY_LINKS,
-          RECORD_PROFILES,
-          PROFILE_EVENTS,
-          IDENTITY_EDGES,
-          MERGE_HISTORY,
-          MERGE_SNAPSHOTS,
-          PROFILE_ID_CHANGES,
-          REJECTED_RECORDS,
-          LINK_DECISIONS,
-          MERGE_CANDIDATES,
-          SOURCE_RECORDS,
-          RECORD_CHANGES);
+      // Every night table but the three that hold only counts, model parameters and file metadata.
+      ALL.stream().filter(t -> !List.of(MODEL_PARAMETERS, RUN_METRICS, RUN_MANIFEST).contains(t)).toList();
 
   /** The table under {@code outputRoot} as a lazy Dataset, or empty when no run has written it yet. */
   public static Optional<Dataset<Row>> read(SparkSession spark, String outputRoot, String table) {
