@@ -317,9 +317,12 @@ public final class ForgetCommand implements Callable<Integer> {
     Dataset<Row> newLinked =
         person.identifiers()
             .where(col(ErasureRequests.ORIGIN).equalTo(ErasureRequests.LINKED))
+            .withColumn(
+                ErasureRequests.SUPPRESSED_HASH,
+                ErasureRequests.suppressedHash(col(Cols.ID_TYPE), col(Cols.ID_HASH)))
             .join(
-                ErasureRequests.read(spark, outputRoot).orElseThrow().select(Cols.ID_TYPE, Cols.ID_HASH),
-                new String[] {Cols.ID_TYPE, Cols.ID_HASH},
+                ErasureRequests.read(spark, outputRoot).orElseThrow().select(ErasureRequests.SUPPRESSED_HASH),
+                new String[] {ErasureRequests.SUPPRESSED_HASH},
                 "left_anti")
             .select(
                 lit(requestId).as(ErasureRequests.REQUEST_ID),
@@ -327,7 +330,7 @@ public final class ForgetCommand implements Callable<Integer> {
                 lit(audit.actor()).as(ErasureRequests.REQUESTED_BY),
                 lit(audit.reason()).as(ErasureRequests.REASON),
                 col(Cols.ID_TYPE),
-                col(Cols.ID_HASH),
+                col(ErasureRequests.SUPPRESSED_HASH),
                 col(ErasureRequests.ORIGIN),
                 lit(null).cast("timestamp").as(ErasureRequests.APPLIED_AT),
                 lit(null).cast("long").as(ErasureRequests.PROFILES_ERASED),

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.codec.digest.DigestUtils;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -35,7 +36,8 @@ import org.apache.spark.sql.types.StructType;
  * requested_by     string     the admin (--actor)
  * reason           string
  * id_type          string
- * id_hash          string     keyed hash, as in identity_links; never the raw value
+ * suppressed_hash  string     SHA-256 (hex) of id_type ":" id_hash, where id_hash is the identifier's
+ *                             keyed hash as identity_links holds it; never the raw value
  * origin           string     requested: named by the request; linked: held by an erased profile
  *                             and by no other profile, suppressed too so the person's other
  *                             identifiers (a browser's anonymous id, a CRM contact id) stay out
@@ -43,6 +45,11 @@ import org.apache.spark.sql.types.StructType;
  * profiles_erased  long       profiles erased that held the identifier (null while pending)
  * records_erased   long       records of those profiles (null while pending)
  * </pre>
+ *
+ * <p>The list holds a hash of the hash, not the hash itself: after the erasure and a VACUUM, no file
+ * under the output holds a value another table held for the person, so an old copy or backup of a
+ * table cannot be joined to this list by value; a night hashes each record's identifiers once more
+ * to match them ({@link #suppressedHash(Column, Column)}).
  *
  * <p>One row per identifier and request. An identifier already requested is not recorded again: a
  * second {@code forget} of it re-applies the erasure under the first request (which is how a forget
@@ -58,7 +65,7 @@ public final class ErasureRequests {
   public static final String REQUESTED_BY = "requested_by";
   public static final String REASON = Cols.REASON;
   public static final String ID_TYPE = Cols.ID_TYPE;
-  public static final String ID_HASH = Cols.ID_HASH;
+  public static final String SUPPRESSED_HASH = "suppressed_hash";
   public static final String ORIGIN = "origin";
   public static final String APPLIED_AT = "applied_at";
   public static final String PROFILES_ERASED = "profiles_erased";
@@ -74,7 +81,7 @@ public final class ErasureRequests {
           .add(REQUESTED_BY, DataTypes.StringType, false)
           .add(REASON, DataTypes.StringType, false)
           .add(ID_TYPE, DataTypes.StringType, false)
-          .add(ID_HASH, DataTypes.StringType, false)
+          .add(SUPPRESSED_HASH, DataTypes.StringType, false)
           .add(ORIGIN, DataTypes.StringType, false)
           .add(APPLIED_AT, DataTypes.TimestampType)
           .add(PROFILES_ERASED, DataTypes.LongType)
@@ -88,6 +95,16 @@ public final class ErasureRequests {
 
   public static StructType schema() {
     return SCHEMA;
+  }
+
+  /** The suppression list's hash of an identifier's hash: SHA-256 hex of id_type ":" id_hash. */
+  public static String suppressedHash(String idType, String idHash) {
+    return DigestUtils.sha256Hex((idType + ":" + idHash).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** {@link #suppressedHash(String, String)} as a column expression (Spark's sha2 of UTF-8 bytes). */
+  public static Column suppressedHash(Column idType, Column idHash) {
+    return sha2(concat(idType, lit(":"), idHash), 256);
   }
 
   public static String path(String outputRoot) {
@@ -131,17 +148,21 @@ public final class ErasureRequests {
     if (table.isEmpty() || targets.isEmpty()) {
       return found;
     }
+    Map<String, Target> bySuppressedHash = new HashMap<>();
+    for (Target t : targets) {
+      bySuppressedHash.put(suppressedHash(t.idType(), t.idHash()), t);
+    }
     Dataset<Row> wanted =
         spark.createDataFrame(
-            targets.stream().map(t -> RowFactory.create(t.idType(), t.idHash())).toList(),
-            new StructType().add(ID_TYPE, DataTypes.StringType).add(ID_HASH, DataTypes.StringType));
+            bySuppressedHash.keySet().stream().map(h -> RowFactory.create(h)).toList(),
+            new StructType().add(SUPPRESSED_HASH, DataTypes.StringType));
     for (Row r :
         table.get()
-            .join(broadcast(wanted), new String[] {ID_TYPE, ID_HASH})
-            .groupBy(ID_TYPE, ID_HASH)
+            .join(broadcast(wanted), SUPPRESSED_HASH)
+            .groupBy(SUPPRESSED_HASH)
             .agg(min(REQUEST_ID))
             .collectAsList()) {
-      found.put(new Target(r.getString(0), r.getString(1)), r.getString(2));
+      found.put(bySuppressedHash.get(r.getString(0)), r.getString(1));
     }
     return found;
   }
@@ -164,7 +185,7 @@ public final class ErasureRequests {
               request.audit().actor(),
               request.audit().reason(),
               t.idType(),
-              t.idHash(),
+              suppressedHash(t.idType(), t.idHash()),
               origin,
               null,
               null,
@@ -193,17 +214,19 @@ public final class ErasureRequests {
 
   /**
    * Sets applied_at and the counts on the pending rows of the given identifiers (one commit): {@code
-   * counts} holds, per identifier, the profiles erased that held it and their records.
+   * counts} holds, per identifier (id_type, id_hash), the profiles erased that held it and their
+   * records.
    */
   public static void markApplied(
       SparkSession spark, String outputRoot, Dataset<Row> counts, Instant at) {
     DeltaTable.forPath(spark, path(outputRoot))
         .as("t")
         .merge(
-            counts.as("s"),
-            col("t." + ID_TYPE)
-                .equalTo(col("s." + ID_TYPE))
-                .and(col("t." + ID_HASH).equalTo(col("s." + ID_HASH)))
+            counts
+                .withColumn(SUPPRESSED_HASH, suppressedHash(col(Cols.ID_TYPE), col(Cols.ID_HASH)))
+                .as("s"),
+            col("t." + SUPPRESSED_HASH)
+                .equalTo(col("s." + SUPPRESSED_HASH))
                 .and(col("t." + APPLIED_AT).isNull()))
         .whenMatched()
         .update(
@@ -214,9 +237,12 @@ public final class ErasureRequests {
         .execute();
   }
 
-  /** Distinct hashes of every identifier ever requested or linked: the suppression list. */
+  /**
+   * The suppression list: suppressed_hash and the first request_id of every identifier ever
+   * requested or linked.
+   */
   public static Optional<Dataset<Row>> suppressed(SparkSession spark, String outputRoot) {
     return read(spark, outputRoot)
-        .map(t -> t.groupBy(ID_TYPE, ID_HASH).agg(min(REQUEST_ID).as(REQUEST_ID)));
+        .map(t -> t.groupBy(SUPPRESSED_HASH).agg(min(REQUEST_ID).as(REQUEST_ID)));
   }
 }

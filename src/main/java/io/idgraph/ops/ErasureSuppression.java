@@ -10,8 +10,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Keeps erased people out of a night: a record carrying any identifier hash of erasure_requests
- * (the suppression list idgraph forget keeps) is not a record tonight. It becomes one
+ * Keeps erased people out of a night: a record carrying an identifier whose suppressed hash
+ * (ErasureRequests#suppressedHash) is in erasure_requests (the suppression list idgraph forget
+ * keeps) is not a record tonight. It becomes one
  * rejected_records row, reason ERASED, naming its source, file and the matched identifier type, and
  * with no record id: the rejection must not point back at the person. Any other rejection of the
  * same record (an invalid phone on the row) is dropped for the same reason. Without erasure
@@ -20,7 +21,7 @@ import org.apache.spark.sql.SparkSession;
 public final class ErasureSuppression {
   private static final String ID = Cols.INTERNAL_PREFIX + "erased_id";
 
-  /** id_type, id_hash, request_id; null when no erasure was ever requested. */
+  /** suppressed_hash, request_id; null when no erasure was ever requested. */
   private final Dataset<Row> suppressed;
 
   private ErasureSuppression(Dataset<Row> suppressed) {
@@ -32,7 +33,7 @@ public final class ErasureSuppression {
     return new ErasureSuppression(ErasureRequests.suppressed(spark, outputRoot).orElse(null));
   }
 
-  /** For tests and callers holding the list: id_type, id_hash, request_id. */
+  /** For tests and callers holding the list: suppressed_hash, request_id. */
   public static ErasureSuppression of(Dataset<Row> suppressed) {
     return new ErasureSuppression(suppressed);
   }
@@ -46,8 +47,9 @@ public final class ErasureSuppression {
             col(Cols.RECORD_ID),
             col(Cols.FILE),
             col(ID).getField(Cols.ID_TYPE).as(Cols.ID_TYPE),
-            col(ID).getField(Cols.ID_HASH).as(Cols.ID_HASH))
-        .join(broadcast(suppressed), new String[] {Cols.ID_TYPE, Cols.ID_HASH})
+            ErasureRequests.suppressedHash(col(ID).getField(Cols.ID_TYPE), col(ID).getField(Cols.ID_HASH))
+                .as(ErasureRequests.SUPPRESSED_HASH))
+        .join(broadcast(suppressed), ErasureRequests.SUPPRESSED_HASH)
         .groupBy(Cols.SOURCE, Cols.RECORD_ID)
         .agg(
             min(Cols.FILE).as(Cols.FILE),

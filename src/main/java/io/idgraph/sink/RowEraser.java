@@ -43,6 +43,7 @@ public final class RowEraser {
 
   /** Deletes the rows of {@code table} (alias t) matching a row of {@code keys} (alias s); returns how many. */
   public long delete(String table, Dataset<Row> keys, Column matches) {
+    long start = System.nanoTime();
     limitStats(table);
     Row result =
         DeltaTable.forPath(spark, path(table))
@@ -56,6 +57,7 @@ public final class RowEraser {
     if (deleted > 0) {
       touched.add(table);
     }
+    LOG.info("{}: {} row(s) deleted in {} s", table, deleted, String.format("%.1f", (System.nanoTime() - start) / 1e9));
     return deleted;
   }
 
@@ -81,8 +83,9 @@ public final class RowEraser {
    */
   public void purge() {
     for (String table : touched) {
+      long start = System.nanoTime();
       spark.sql("REORG TABLE delta.`" + path(table) + "` APPLY (PURGE)");
-      LOG.info("{}: deletion vectors purged", table);
+      LOG.info("{}: deletion vectors purged in {} s", table, String.format("%.1f", (System.nanoTime() - start) / 1e9));
     }
   }
 

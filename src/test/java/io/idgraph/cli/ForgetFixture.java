@@ -52,9 +52,18 @@ final class ForgetFixture {
 
   private static Path template;
   private static Path input;
+  private static Path erasedTemplate;
+  private static Object[] erasure;
 
   /** A fresh copy of the two-night output at {@code dir}/out. */
   static synchronized Path output(Path dir) {
+    Path out = dir.resolve("out");
+    copy(template(), out);
+    return out;
+  }
+
+  /** The untouched two-night output (read only: copy it with {@link #output} to change it). */
+  static synchronized Path template() {
     if (template == null) {
       try {
         Path root = Files.createTempDirectory("idgraph-forget-fixture");
@@ -65,18 +74,40 @@ final class ForgetFixture {
         throw new UncheckedIOException(e);
       }
     }
+    return template;
+  }
+
+  /**
+   * A fresh copy, at {@code dir}/out, of the two-night output after {@code idgraph forget --email
+   * ZELDA_EMAIL} (by dpo.anna, "GDPR art. 17, ticket 991"): the erasure runs once per JVM.
+   */
+  static synchronized Path erased(Path dir) {
+    if (erasedTemplate == null) {
+      erasedTemplate = template().resolveSibling("erased");
+      copy(template, erasedTemplate);
+      erasure =
+          idgraph("forget", "--output", erasedTemplate.toString(), "--config", config().toString(),
+              "--actor", "dpo.anna", "--reason", "GDPR art. 17, ticket 991", "--email", ZELDA_EMAIL);
+    }
+    assertThat(erasure[0]).as("forget's stderr: %s", erasure[2]).isEqualTo(0);
     Path out = dir.resolve("out");
-    copy(template, out);
+    copy(erasedTemplate, out);
     return out;
   }
 
+  /** {exit code, stdout, stderr} of the erasure behind {@link #erased}. */
+  static synchronized Object[] erasure() {
+    return erasure;
+  }
+
   /** The input folder (with its job.yaml) the nights read. */
-  static Path input() {
+  static synchronized Path input() {
+    template();
     return input;
   }
 
   static Path config() {
-    return input.resolve("job.yaml");
+    return input().resolve("job.yaml");
   }
 
   static String event(String id, String type, String anon, String user, String time, String ip) {
