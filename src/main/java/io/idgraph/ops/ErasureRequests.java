@@ -3,6 +3,7 @@ package io.idgraph.ops;
 import static org.apache.spark.sql.functions.*;
 
 import io.delta.tables.DeltaTable;
+import io.idgraph.config.BadInputException;
 import io.idgraph.schema.Cols;
 import io.idgraph.sink.OutputTables;
 import java.nio.charset.StandardCharsets;
@@ -111,12 +112,27 @@ public final class ErasureRequests {
     return new Path(outputRoot, TABLE).toString();
   }
 
-  /** Every row, or empty when no erasure was ever requested. */
+  /**
+   * Every row, or empty when no erasure was ever requested.
+   *
+   * @throws BadInputException for a table written by a development build of idgraph forget that
+   *     stored id_hash itself: it is refused by name rather than failing deep inside a night
+   */
   public static Optional<Dataset<Row>> read(SparkSession spark, String outputRoot) {
     String path = path(outputRoot);
-    return DeltaTable.isDeltaTable(spark, path)
-        ? Optional.of(spark.read().format("delta").load(path))
-        : Optional.empty();
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      return Optional.empty();
+    }
+    Dataset<Row> table = spark.read().format("delta").load(path);
+    if (!java.util.Arrays.asList(table.columns()).contains(SUPPRESSED_HASH)) {
+      throw new BadInputException(
+          path
+              + " has no column "
+              + SUPPRESSED_HASH
+              + " (written by a development build of idgraph forget that stored id_hash itself):"
+              + " move it aside and run those forget requests again");
+    }
+    return Optional.of(table);
   }
 
   /**

@@ -203,6 +203,21 @@ class ForgetCommandTest {
   }
 
   @Test
+  void aRequestTableWithoutSuppressedHashesIsRefusedByName(SparkSession spark) {
+    Path out = ForgetFixture.output(dir);
+    // As a development build wrote it: the identifier's hash itself.
+    spark.sql("SELECT 'era_0000000000000000' AS request_id, 'email' AS id_type, 'ab12' AS id_hash")
+        .write()
+        .format("delta")
+        .save(out.resolve(OutputTables.ERASURE_REQUESTS).toString());
+    Object[] r = forget(out, "--email", ANN_EMAIL);
+    assertThat(r[0]).isEqualTo(ExitCodes.BAD_CONFIG_OR_INPUT);
+    assertThat((String) r[2]).contains("erasure_requests has no column suppressed_hash");
+    assertThat(table(out, OutputTables.PROFILES).count()).isEqualTo(3);
+    assertThat(out.resolve("_idgraph.lock")).doesNotExist();
+  }
+
+  @Test
   void aBadValueIsRefusedAndNothingIsWritten() throws Exception {
     Path out = ForgetFixture.output(dir);
     Object[] r = forget(out, "--email", "not-an-email");
